@@ -1,0 +1,76 @@
+import type { Config, ConfigInput } from '../config/config';
+import { loadConfig } from '../config/config';
+import type { GlobalFlags } from '../config/settings';
+import { ConfigError } from '../errors';
+import { createLogger, LOG_LEVELS, Redactor, type LogFormat, type LogLevel, type Logger } from '../log';
+import { createSsmClient } from '../source/ssm-client';
+import { ssmSource } from '../source/ssm';
+import type { ParameterSource } from '../source/types';
+import { CallStats } from '../runner/stats';
+
+/** The world a command runs in; injected so tests can run commands in-process. */
+export interface World {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  /** Log lines go here (stderr by default). */
+  readonly stderr?: ((line: string) => void) | undefined;
+}
+
+export interface CommonOptions extends GlobalFlags {
+  readonly logLevel?: string;
+  readonly logFormat?: string;
+}
+
+export interface Session {
+  readonly log: Logger;
+  readonly redactor: Redactor;
+}
+
+function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`Expected \`${name}\` to be one of ${allowed.join(', ')}, got \`${value}\``);
+}
+
+const sessions = new WeakMap<World, Session>();
+
+/** The session a command opened in this world, so that its failure is logged the same way. */
+export function sessionOf(world: World): Session | undefined {
+  return sessions.get(world);
+}
+
+/** The logger every command logs through: JSON on stderr, pretty on a terminal or when asked. */
+export async function openSession(world: World, options: CommonOptions): Promise<Session> {
+  const redactor = new Redactor();
+  const level = choice<LogLevel>('--log-level', options.logLevel ?? world.env['SSM_RENDER_LOG_LEVEL'], LOG_LEVELS, 'info');
+  const defaultFormat: LogFormat = process.stderr.isTTY && !world.stderr ? 'pretty' : 'json';
+  const format = choice<LogFormat>('--log-format', options.logFormat ?? world.env['SSM_RENDER_LOG_FORMAT'], ['json', 'pretty'], defaultFormat);
+  const session = { log: await createLogger({ level, format, redactor, write: world.stderr }), redactor };
+  sessions.set(world, session);
+  return session;
+}
+
+export function readConfig(world: World, options: CommonOptions, extra: Partial<ConfigInput> = {}): Config {
+  return loadConfig({ flags: options, env: world.env, cwd: world.cwd, ...extra });
+}
+
+export interface OpenSource {
+  readonly source: ParameterSource | undefined;
+  readonly stats: CallStats;
+  close(): void;
+}
+
+/** A Parameter Store source for the config, or none in local dev mode (no client, no credentials). */
+export async function openSource(config: Config): Promise<OpenSource> {
+  const stats = new CallStats();
+  if (config.settings.local.value) return { source: undefined, stats, close: () => undefined };
+  const client = await createSsmClient({
+    region: config.settings.region?.value,
+    endpoint: config.settings.endpoint?.value,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  const region = await client.config.region();
+  return { source: ssmSource({ client, region, onCall: stats.record }), stats, close: () => client.destroy() };
+}

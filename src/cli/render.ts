@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { DIALECTS, FORMAT_NAMES } from '../config/schema';
+import type { DialectName, FormatName } from '../config/config';
+import { ConfigError } from '../errors';
+import { renderOnce } from '../runner/render-once';
+import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+
+interface RenderOptions extends CommonOptions {
+  readonly dryRun?: boolean;
+  readonly format?: string;
+  readonly output?: string;
+  readonly dialect?: string;
+}
+
+function outputFlag(options: RenderOptions) {
+  if (options.output === undefined && options.format === undefined) return undefined;
+  if (options.output === undefined || options.format === undefined) {
+    throw new ConfigError('`--format` and `--output` go together', { hint: 'e.g. ssm-render render --format dotenv --output /secrets/app.env' });
+  }
+  if (!(FORMAT_NAMES as readonly string[]).includes(options.format)) {
+    throw new ConfigError(`Expected \`--format\` to be one of ${FORMAT_NAMES.join(', ')}, got \`${options.format}\``);
+  }
+  if (options.dialect !== undefined && !(DIALECTS as readonly string[]).includes(options.dialect)) {
+    throw new ConfigError(`Expected \`--dialect\` to be one of ${DIALECTS.join(', ')}, got \`${options.dialect}\``);
+  }
+  return { format: options.format as FormatName, destination: options.output, dialect: options.dialect as DialectName | undefined };
+}
+
+/** `ssm-render render`: one render, for init containers and scripts. */
+export async function renderCommand(world: World, options: RenderOptions): Promise<void> {
+  const started = performance.now();
+  const { log, redactor } = await openSession(world, options);
+  const config = readConfig(world, options, { output: outputFlag(options) });
+  if (config.templates.length === 0) {
+    throw new ConfigError('Nothing to render: no `templates:` in the config file and no --format/--output', {
+      hint: 'add a `templates:` list to ssm-render.yaml, or run e.g. `ssm-render render --format dotenv --output app.env`',
+    });
+  }
+  const opened = await openSource(config);
+  try {
+    const outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true });
+    if (options.dryRun) {
+      for (const d of outcome.written) world.stdout(`would write ${d}\n`);
+      for (const d of outcome.unchanged) world.stdout(`unchanged ${d}\n`);
+    }
+    const { calls, decryptions } = opened.stats.snapshot();
+    log.info(
+      {
+        path: config.settings.local.value ? undefined : config.settings.path,
+        local: config.settings.local.value,
+        parameters: outcome.data.entries.size,
+        written: outcome.written.length,
+        unchanged: outcome.unchanged.length,
+        dryRun: options.dryRun === true,
+        calls,
+        decryptions,
+        durationMs: Math.round(performance.now() - started),
+      },
+      options.dryRun ? 'dry run complete, nothing written' : 'render complete',
+    );
+  } finally {
+    opened.close();
+  }
+}
+
+export function registerRender(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
+  program
+    .command('render')
+    .description('fetch the parameters once, render every destination, write the files atomically, exit')
+    .option('--dry-run', 'fetch and render, print which files would change, write nothing')
+    .option('--format <format>', `render every parameter in a built-in format (${FORMAT_NAMES.join('|')}) ...`)
+    .option('--output <file>', '... into this file (with --format)')
+    .option('--dialect <dialect>', `dotenv dialect for --format dotenv (${DIALECTS.join('|')})`)
+    .action((_opts: unknown, command: Command) => run(() => renderCommand(world, command.optsWithGlobals<RenderOptions>())));
+}

@@ -1,0 +1,112 @@
+import { extname, resolve } from 'node:path';
+import { ConfigError } from '../errors';
+import { languageForPath, type EscapeName } from './language';
+import type { DIALECTS, FORMAT_NAMES, TemplateEntry } from './schema';
+import { resolveSettings, type Settings, type SettingsInput } from './settings';
+
+export type FormatName = (typeof FORMAT_NAMES)[number];
+export type DialectName = (typeof DIALECTS)[number];
+export type NestedValues = { readonly [key: string]: string | number | boolean | NestedValues };
+
+export interface TemplateConfig {
+  /** How messages name it: the template's path, or `format dotenv`. */
+  readonly label: string;
+  readonly source: string | undefined;
+  readonly format: FormatName | undefined;
+  readonly destination: string;
+  readonly mode: number;
+  readonly uid: number | undefined;
+  readonly gid: number | undefined;
+  /** The language values are written in: the format itself, or the template's destination language. */
+  readonly escape: EscapeName;
+  readonly dialect: DialectName;
+  readonly include: readonly string[] | undefined;
+}
+
+/** Everything a command needs, validated once and fully defaulted. */
+export interface Config {
+  readonly settings: Settings;
+  /** Relative key -> parameter name (with any `:version` / `:label` selector). */
+  readonly parameters: ReadonlyMap<string, string>;
+  readonly required: readonly string[];
+  readonly aliases: ReadonlyMap<string, readonly string[]>;
+  readonly allowEmpty: boolean;
+  readonly defaults: { readonly yamlFiles: readonly string[]; readonly jsonFiles: readonly string[]; readonly values: NestedValues };
+  readonly templates: readonly TemplateConfig[];
+  readonly requestTimeoutMs: number;
+}
+
+export interface ConfigInput extends SettingsInput {
+  /** `render --format F --output FILE`: one more destination, relative to the working directory. */
+  readonly output?: { readonly format: FormatName; readonly destination: string; readonly dialect?: DialectName | undefined } | undefined;
+}
+
+export const DEFAULT_MODE = 0o640;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+function templateConfig(entry: TemplateEntry, index: number, baseDir: string): TemplateConfig {
+  const destination = resolve(baseDir, entry.destination);
+  const source = entry.source === undefined ? undefined : resolve(baseDir, entry.source);
+  const escape = entry.format ?? entry.escape ?? languageForPath(destination);
+  if (escape === undefined) {
+    throw new ConfigError(`Cannot tell how to escape values for \`templates[${index}].destination\` \`${entry.destination}\``, {
+      hint: 'name the file .env, .sh, .yaml, .json or .properties, or set `escape:` to dotenv, shell, yaml, json, properties or none',
+    });
+  }
+  if (entry.dialect !== undefined && escape !== 'dotenv') {
+    throw new ConfigError(`\`templates[${index}].dialect\` applies to dotenv output, but \`${entry.destination}\` is written as ${escape}`);
+  }
+  return {
+    label: source ?? `format ${entry.format}`,
+    source,
+    format: entry.format,
+    destination,
+    mode: entry.mode ?? DEFAULT_MODE,
+    uid: entry.uid,
+    gid: entry.gid,
+    escape,
+    dialect: entry.dialect ?? 'portable',
+    include: entry.include,
+  };
+}
+
+function defaultFiles(files: readonly string[], baseDir: string) {
+  const yamlFiles: string[] = [];
+  const jsonFiles: string[] = [];
+  files.forEach((f, i) => {
+    const ext = extname(f).toLowerCase();
+    if (ext === '.yaml' || ext === '.yml') yamlFiles.push(resolve(baseDir, f));
+    else if (ext === '.json') jsonFiles.push(resolve(baseDir, f));
+    else throw new ConfigError(`Expected \`defaults.files[${i}]\` to be a .yaml, .yml or .json file, got \`${f}\``);
+  });
+  return { yamlFiles, jsonFiles };
+}
+
+/** Resolve settings, read and validate the config file, and default everything. */
+export function loadConfig(input: ConfigInput): Config {
+  const settings = resolveSettings(input);
+  const file = settings.file;
+  const templates = (file.templates ?? []).map((t, i) => templateConfig(t, i, settings.baseDir));
+  if (input.output) {
+    templates.push(
+      templateConfig({ format: input.output.format, destination: input.output.destination, dialect: input.output.dialect }, templates.length, input.cwd),
+    );
+  }
+  const seen = new Map<string, number>();
+  templates.forEach((t, i) => {
+    const first = seen.get(t.destination);
+    if (first !== undefined) throw new ConfigError(`\`templates[${first}]\` and \`templates[${i}]\` both write \`${t.destination}\``);
+    seen.set(t.destination, i);
+  });
+  const aliases = new Map(Object.entries(file.aliases ?? {}).map(([key, names]) => [key, typeof names === 'string' ? [names] : names]));
+  return {
+    settings,
+    parameters: new Map(Object.entries(file.parameters ?? {})),
+    required: file.required ?? [],
+    aliases,
+    allowEmpty: file.allow_empty ?? false,
+    defaults: { ...defaultFiles(file.defaults?.files ?? [], settings.baseDir), values: file.defaults?.values ?? {} },
+    templates,
+    requestTimeoutMs: file.request_timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,61 @@
+import { writeSync } from 'node:fs';
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+export type LogFormat = 'json' | 'pretty';
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The backstop behind "never log a value": every line is scrubbed of the values it was given
+ * before it reaches stderr. Code never logs values; this catches what a mistake would let through.
+ */
+export class Redactor {
+  private secrets: string[] = [];
+
+  /** SecureString values from 4 characters, any other value from 12 (short plain words would garble logs). */
+  add(values: Iterable<{ value: string; secure: boolean }>): void {
+    const next = new Set(this.secrets);
+    for (const { value, secure } of values) if (value.length >= (secure ? 4 : 12)) next.add(value);
+    this.secrets = [...next].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+      // A value also appears JSON-escaped inside a JSON log line.
+      const escaped = JSON.stringify(secret).slice(1, -1);
+      if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join('[REDACTED]');
+    }
+    return out;
+  }
+}
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  readonly redactor: Redactor;
+  /** Where lines go; stderr (fd 2) by default, written synchronously so nothing is lost on exit. */
+  readonly write?: (line: string) => void;
+}
+
+export async function createLogger(options: LoggerOptions): Promise<Logger> {
+  const sink = options.write ?? ((line: string) => writeSync(2, line));
+  let target: (line: string) => void = sink;
+  if (options.format === 'pretty') {
+    // Loaded only when asked for: most runs log JSON.
+    const { default: pretty } = await import('pino-pretty');
+    const stream = pretty({ sync: true, colorize: process.stderr.isTTY === true, destination: { write: (s: string) => (sink(s), true) } as unknown as NodeJS.WritableStream, ignore: 'pid,hostname' });
+    target = (line) => stream.write(line);
+  }
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write: (line: string) => target(options.redactor.redact(line)) },
+  );
+}

@@ -1,0 +1,38 @@
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program';
+import { sessionOf, type World } from './cli/context';
+import { isSsmRenderError } from './errors';
+import { createLogger, Redactor } from './log';
+
+/** Report an error as one JSON log line (message, code, hint; never a value) and return its exit code. */
+async function report(world: World, error: unknown): Promise<number> {
+  const log = sessionOf(world)?.log ?? (await createLogger({ level: 'error', format: 'json', redactor: new Redactor(), write: world.stderr }));
+  if (isSsmRenderError(error)) {
+    log.error({ code: error.code, hint: error.hint, exitCode: error.exitCode }, error.message);
+    return error.exitCode;
+  }
+  // An unexpected error: its message could hold anything, so only its kind is reported.
+  log.error({ code: 'INTERNAL', kind: (error as Error)?.name, stack: (error as Error)?.stack?.split('\n').slice(1, 6).join('\n') }, 'unexpected internal error; please report it');
+  return 1;
+}
+
+/** Run the CLI in a world; resolves to the process exit code. */
+export async function main(world: World): Promise<number> {
+  let failure: unknown;
+  const run = async (task: () => Promise<void>) => {
+    try {
+      await task();
+    } catch (error) {
+      failure = error;
+    }
+  };
+  try {
+    await buildProgram(world, run).parseAsync([...world.argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    failure = error;
+  }
+  return failure === undefined ? 0 : report(world, failure);
+}

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, lstat, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ensureDirectory, syncDirectory } from './directories';
+import { writeError } from './write-error';
+
+export interface FileToWrite {
+  readonly destination: string;
+  readonly content: Buffer;
+  readonly mode: number;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+}
+
+export interface CommitResult {
+  /** Destinations whose bytes changed (or would change, in a dry run). */
+  readonly written: readonly string[];
+  /** Destinations left untouched: same bytes, same inode, same mtime. */
+  readonly unchanged: readonly string[];
+}
+
+export interface CommitOptions {
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /** A rename could not replace the file (EBUSY: a single-file bind mount) and it was rewritten in place. */
+  readonly onInPlaceWrite?: ((destination: string) => void) | undefined;
+}
+
+interface Existing {
+  readonly content: Buffer | undefined;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+const TEMP_MARK = '.ssm-render-';
+const tempName = (destination: string) => join(dirname(destination), `.${basename(destination)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
+
+async function inspect(destination: string): Promise<Existing | undefined> {
+  try {
+    const info = await lstat(destination);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    // A symlink is replaced, never followed: its bytes are not compared.
+    const content = info.isFile() ? await readFile(destination) : undefined;
+    return { content, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw writeError('read', destination, error);
+  }
+}
+
+/** Owner to set: the configured one, else the existing file's (kept across re-renders when we may). */
+function owner(file: FileToWrite, existing: Existing | undefined): { uid: number; gid: number } | undefined {
+  if (file.uid !== undefined || file.gid !== undefined) return { uid: file.uid ?? -1, gid: file.gid ?? -1 };
+  const self = { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 };
+  if (existing && self.uid === 0 && (existing.uid !== self.uid || existing.gid !== self.gid)) return { uid: existing.uid, gid: existing.gid };
+  return undefined;
+}
+
+/** Remove temp files a killed earlier run left beside this destination. */
+async function removeStaleTemps(destination: string): Promise<void> {
+  const prefix = `.${basename(destination)}${TEMP_MARK}`;
+  const names = await readdir(dirname(destination)).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dirname(destination), n)).catch(() => undefined)));
+}
+
+/** Write the new bytes to a temp file in the destination's own directory: fsynced, moded, owned. */
+async function stage(file: FileToWrite, existing: Existing | undefined): Promise<string> {
+  await ensureDirectory(dirname(file.destination));
+  await removeStaleTemps(file.destination);
+  const temp = tempName(file.destination);
+  let handle;
+  try {
+    handle = await open(temp, 'wx', 0o600);
+  } catch (error) {
+    throw writeError('create a file in the directory of', file.destination, error);
+  }
+  try {
+    await handle.writeFile(file.content);
+    await handle.chmod(file.mode);
+    const who = owner(file, existing);
+    if (who) await handle.chown(who.uid, who.gid);
+    await handle.sync();
+    await handle.close();
+    return temp;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw writeError('write', file.destination, error);
+  }
+}
+
+/** Rewrite in place: the only way to change a file that is itself a bind mount (rename gives EBUSY). */
+async function writeInPlace(file: FileToWrite): Promise<void> {
+  const handle = await open(file.destination, 'r+');
+  try {
+    await handle.truncate(0);
+    await handle.write(file.content, 0, file.content.length, 0);
+    await handle.chmod(file.mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fixAttributes(file: FileToWrite, existing: Existing): Promise<void> {
+  try {
+    if (existing.mode !== file.mode) await chmod(file.destination, file.mode);
+    const who = owner(file, existing);
+    if (who && ((who.uid !== -1 && who.uid !== existing.uid) || (who.gid !== -1 && who.gid !== existing.gid))) {
+      await chown(file.destination, who.uid, who.gid);
+    }
+  } catch (error) {
+    throw writeError('set the mode or owner of', file.destination, error);
+  }
+}
+
+/**
+ * Commit a set of rendered files. Phase one writes every changed file to a temp file beside its
+ * destination; if any fails, every temp file is removed and no destination has changed. Phase two
+ * renames each into place and fsyncs the directories. Unchanged files are not touched.
+ */
+export async function commitFiles(files: readonly FileToWrite[], options: CommitOptions = {}): Promise<CommitResult> {
+  const existing = await Promise.all(files.map((f) => inspect(f.destination)));
+  const changed: Array<{ file: FileToWrite; before: Existing | undefined }> = [];
+  const unchanged: string[] = [];
+  files.forEach((file, i) => {
+    const before = existing[i];
+    if (before?.content?.equals(file.content)) unchanged.push(file.destination);
+    else changed.push({ file, before });
+  });
+  if (options.dryRun) return { written: changed.map((c) => c.file.destination), unchanged };
+
+  for (const [i, file] of files.entries()) {
+    const before = existing[i];
+    if (before && unchanged.includes(file.destination)) await fixAttributes(file, before);
+  }
+
+  const staged: string[] = [];
+  try {
+    for (const { file, before } of changed) {
+      options.signal?.throwIfAborted();
+      staged.push(await stage(file, before));
+    }
+    options.signal?.throwIfAborted();
+  } catch (error) {
+    await Promise.all(staged.map((t) => unlink(t).catch(() => undefined)));
+    throw error;
+  }
+
+  for (const [i, { file }] of changed.entries()) {
+    const temp = staged[i] as string;
+    try {
+      await rename(temp, file.destination);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EBUSY' && changed[i]?.before) {
+        await writeInPlace(file).catch((inner: unknown) => {
+          throw writeError('write', file.destination, inner);
+        });
+        await unlink(temp).catch(() => undefined);
+        options.onInPlaceWrite?.(file.destination);
+        continue;
+      }
+      await Promise.all(staged.slice(i).map((t) => unlink(t).catch(() => undefined)));
+      throw writeError('rename a temp file onto', file.destination, error);
+    }
+  }
+  for (const dir of new Set(changed.map((c) => dirname(c.file.destination)))) {
+    await syncDirectory(dir).catch((error: unknown) => {
+      throw writeError('sync the directory', dir, error);
+    });
+  }
+  return { written: changed.map((c) => c.file.destination), unchanged };
+}

@@ -1,0 +1,18 @@
+import { requireWellFormed } from './refuse';
+import { buildTree, toObject } from '../../data/tree';
+import type { Entry, Format } from './types';
+
+function jsonScalar(value: string): string {
+  requireWellFormed(value);
+  return JSON.stringify(value);
+}
+
+/** JSON: one nested object by key path, two-space indented. */
+export const jsonFormat: Format = {
+  name: 'json',
+  scalar: jsonScalar,
+  document: (entries: readonly Entry[]) => {
+    for (const { value } of entries) requireWellFormed(value);
+    return `${JSON.stringify(toObject(buildTree(entries)), null, 2)}\n`;
+  },
+};

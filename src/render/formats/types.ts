@@ -1,0 +1,32 @@
+/**
+ * A destination language. `scalar` writes one value as a complete, correctly quoted scalar of the
+ * language (quotes included); `document` writes every entry with no template. Both throw
+ * `Unrepresentable` when the language (or dialect) cannot hold a value byte-exact; the caller turns
+ * that into a RenderError naming the key, the format and the destination.
+ */
+export interface Entry {
+  /** Relative key, e.g. `MYSQL/PASSWORD`. */
+  readonly key: string;
+  /** Environment-variable name, e.g. `MYSQL_PASSWORD` (already validated and collision-free). */
+  readonly envName: string;
+  readonly value: string;
+}
+
+export interface Format {
+  readonly name: FormatName;
+  scalar(value: string): string;
+  /** Every entry, sorted by the caller, as a whole file (ends with a newline unless empty). */
+  document(entries: readonly Entry[]): string;
+}
+
+export type FormatName = 'dotenv' | 'shell' | 'yaml' | 'json' | 'properties';
+
+export type DotenvDialect = 'portable' | 'node' | 'python' | 'literal';
+
+/** Thrown by a format when a value cannot be written losslessly; `reason` never holds the value. */
+export class Unrepresentable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'Unrepresentable';
+  }
+}

@@ -1,0 +1,88 @@
+import Handlebars from 'handlebars';
+import type { DialectName } from '../config/config';
+import { getFormat } from './formats';
+import { Unrepresentable, type FormatName } from './formats/types';
+import type { Escaper } from './escape';
+import { lineOf, sourceOf, TemplateProblem, type HelperOptions } from './problem';
+import { AUTO, VERBATIM } from './transform';
+
+const { SafeString } = Handlebars;
+type Safe = InstanceType<typeof SafeString>;
+
+const missing = (options: HelperOptions) =>
+  new TemplateProblem(`Missing key \`${sourceOf(options)}\``, lineOf(options), 'missing');
+
+/** A single value, or an error naming what the template asked for. */
+function single(value: unknown, options: HelperOptions): string {
+  if (value === undefined || value === null) throw missing(options);
+  if (value instanceof SafeString) return value.toString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new TemplateProblem(`\`${sourceOf(options)}\` is a group of keys, not a single value`, lineOf(options), 'usage');
+}
+
+function escapeWith(escape: (value: string) => string, value: string, what: string, options: HelperOptions): string {
+  try {
+    return escape(value);
+  } catch (error) {
+    if (!(error instanceof Unrepresentable)) throw error;
+    throw new TemplateProblem(`The value of \`${sourceOf(options)}\` cannot be written as ${what}: ${error.reason}`, lineOf(options), 'value');
+  }
+}
+
+const escaperOf = (options: HelperOptions) => options.data?.['escaper'] as { escape: Escaper; language: string };
+
+function formatHelper(name: FormatName) {
+  return (value: unknown, options: HelperOptions): Safe => {
+    const dialect = (options.hash['dialect'] as DialectName | undefined) ?? 'portable';
+    const format = getFormat(name, { dialect });
+    return new SafeString(escapeWith((v) => format.scalar(v), single(value, options), name, options));
+  };
+}
+
+/** Our helpers; Handlebars' own `if`, `unless`, `each`, `with` and `lookup` stay, `log` goes (it prints values). */
+export const HELPERS = {
+  [AUTO](value: unknown, options: HelperOptions): string {
+    if (value instanceof SafeString) return value.toString();
+    const { escape, language } = escaperOf(options);
+    return escapeWith(escape, single(value, options), language, options);
+  },
+  [VERBATIM]: (value: unknown, options: HelperOptions): string => single(value, options),
+  raw: (value: unknown, options: HelperOptions): Safe => new SafeString(single(value, options)),
+  dotenv: formatHelper('dotenv'),
+  shell: formatHelper('shell'),
+  yaml: formatHelper('yaml'),
+  json: formatHelper('json'),
+  properties: formatHelper('properties'),
+  base64: (value: unknown, options: HelperOptions): string => Buffer.from(single(value, options), 'utf8').toString('base64'),
+  default(value: unknown, fallback: unknown, options: HelperOptions): unknown {
+    if (options === undefined) throw new TemplateProblem('`default` needs a value and a fallback: {{default KEY "fallback"}}', undefined, 'usage');
+    return value === undefined || value === null || value === '' ? fallback : value;
+  },
+  required(value: unknown, options: HelperOptions): unknown {
+    if (value === undefined || value === null || value === '') {
+      throw new TemplateProblem(`Required key \`${sourceOf(options)}\` is missing or empty`, lineOf(options), 'missing');
+    }
+    return value;
+  },
+  list: (value: unknown, options: HelperOptions): string[] => single(value, options).split(','),
+  fromJson(value: unknown, options: HelperOptions): unknown {
+    try {
+      return JSON.parse(single(value, options)) as unknown;
+    } catch (error) {
+      if (error instanceof TemplateProblem) throw error;
+      // JSON.parse's message quotes the text; the text is a secret.
+      throw new TemplateProblem(`The value of \`${sourceOf(options)}\` is not valid JSON`, lineOf(options), 'value');
+    }
+  },
+};
+
+export const OUR_HELPERS: ReadonlySet<string> = new Set(Object.keys(HELPERS));
+
+/** A Handlebars environment with our helpers and without `log`. */
+export function createHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.unregisterHelper('log');
+  for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
+  return hb;
+}

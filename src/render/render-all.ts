@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import type { TemplateConfig } from '../config/config';
+import { templateContext, type Meta } from '../data/context';
+import type { DataSet } from '../data/dataset';
+import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';
+import { escaperFor } from './escape';
+import { getFormat } from './formats';
+import { Unrepresentable, type Entry } from './formats/types';
+import { compileTemplate, UnrepresentableValueError } from './template';
+
+/** One destination, rendered in memory and not yet written. */
+export interface RenderedFile {
+  readonly destination: string;
+  readonly content: Buffer;
+  readonly mode: number;
+  readonly uid: number | undefined;
+  readonly gid: number | undefined;
+}
+
+function selected(data: DataSet, include: readonly string[] | undefined): Entry[] {
+  const entries: Entry[] = [];
+  for (const [key, e] of data.entries) {
+    if (include && !include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`))) continue;
+    entries.push({ key, envName: data.envNames.get(key) as string, value: e.value });
+  }
+  return entries;
+}
+
+function renderFormat(t: TemplateConfig, data: DataSet): string {
+  const format = getFormat(t.format as NonNullable<TemplateConfig['format']>, { dialect: t.dialect });
+  const entries = selected(data, t.include);
+  try {
+    return format.document(entries);
+  } catch (error) {
+    if (!(error instanceof Unrepresentable)) throw error;
+    // Find which key the format refused, to name it (the reason never holds the value).
+    for (const e of entries) {
+      try {
+        format.scalar(e.value);
+      } catch (inner) {
+        if (inner instanceof Unrepresentable) {
+          const dialect = t.format === 'dotenv' ? ` (dialect ${t.dialect})` : '';
+          throw new UnrepresentableValueError(`The value of \`${e.key}\` cannot be written as ${t.format}${dialect} to ${t.destination}: ${inner.reason}`, {
+            hint: t.format === 'dotenv' ? 'choose the `dialect:` of the program that reads the file (node, python, literal), or use another format' : 'use another format for this destination',
+          });
+        }
+      }
+    }
+    throw new UnrepresentableValueError(`${t.destination} cannot be written as ${t.format}: ${error.reason}`);
+  }
+}
+
+function readTemplate(t: TemplateConfig): string {
+  try {
+    return readFileSync(t.source as string, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`Cannot read template \`${t.source}\` (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: 'relative `source` paths start at the config file\'s directory',
+      cause,
+    });
+  }
+}
+
+/**
+ * Render every destination in memory. If any fails, nothing is returned: the error lists every
+ * destination that failed, so one run shows them all.
+ */
+export function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta): RenderedFile[] {
+  let context: Record<string, unknown> | undefined;
+  const files: RenderedFile[] = [];
+  const errors: SsmRenderError[] = [];
+  for (const t of templates) {
+    try {
+      let text: string;
+      if (t.format !== undefined) {
+        text = renderFormat(t, data);
+      } else {
+        const render = compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect));
+        context ??= templateContext(data, meta);
+        text = render(context);
+      }
+      files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });
+    } catch (error) {
+      if (!(error instanceof RenderError) && !(error instanceof ConfigError)) throw error;
+      errors.push(error);
+    }
+  }
+  // A config problem (an unreadable template) decides the exit code over render problems.
+  const first = errors.find((e) => e instanceof ConfigError) ?? errors[0];
+  if (errors.length === 1 || first instanceof ConfigError) throw first;
+  if (errors.length > 1) throw new AggregateRenderError(errors);
+  return files;
+}

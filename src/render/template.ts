@@ -1,0 +1,70 @@
+import type { EscapeName } from '../config/language';
+import { RenderError } from '../errors';
+import type { Escaper } from './escape';
+import { createHandlebars, OUR_HELPERS } from './helpers';
+import { TemplateProblem } from './problem';
+import { rewriteTemplate } from './transform';
+
+export class MissingKeyError extends RenderError {
+  override readonly code = 'MISSING_KEY';
+}
+export class UnrepresentableValueError extends RenderError {
+  override readonly code = 'VALUE_UNREPRESENTABLE';
+}
+export class TemplateSyntaxError extends RenderError {
+  override readonly code = 'TEMPLATE_INVALID';
+}
+
+export type CompiledTemplate = (context: Record<string, unknown>) => string;
+
+let handlebars: ReturnType<typeof createHandlebars> | undefined;
+
+function where(file: string, line: number | undefined): string {
+  return line === undefined ? file : `${file} line ${line}`;
+}
+
+function toRenderError(error: unknown, file: string): RenderError {
+  if (error instanceof TemplateProblem) {
+    const message = `${error.message} in ${where(file, error.line)}`;
+    if (error.kind === 'missing') {
+      return new MissingKeyError(message, {
+        hint: 'check the parameter exists under the path (names are case-sensitive); for an optional value use {{default KEY "fallback"}} or {{#if KEY}}',
+      });
+    }
+    if (error.kind === 'value') {
+      return new UnrepresentableValueError(message, { hint: 'write it with another helper ({{json X}}, {{base64 X}}), pick another `dialect:`, or change the value' });
+    }
+    return new TemplateSyntaxError(message);
+  }
+  // Handlebars' messages quote the template (never a value): keep the first and the last line.
+  const lines = error instanceof Error ? error.message.split('\n') : ['unknown error'];
+  const text = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0];
+  const hint = /CLOSE_UNESCAPED|CLOSE_RAW/.test(text ?? '')
+    ? 'a value right before a closing brace reads as }}}: write `{{X}} }` with a space'
+    : 'check the {{...}} syntax near that line';
+  return new TemplateSyntaxError(`Template ${file} cannot be compiled: ${text}`, { hint });
+}
+
+/**
+ * Compile a template whose `{{x}}` values are escaped for `language` and whose missing keys are
+ * errors naming the key, the file and the line. Handlebars' HTML escaping is off.
+ */
+export function compileTemplate(source: string, file: string, language: EscapeName, escape: Escaper): CompiledTemplate {
+  handlebars ??= createHandlebars();
+  const hb = handlebars;
+  let run: HandlebarsTemplateDelegate;
+  try {
+    const program = hb.parse(source);
+    rewriteTemplate(program, new Set(Object.keys(hb.helpers)), OUR_HELPERS, language !== 'none');
+    run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false });
+  } catch (error) {
+    throw toRenderError(error, file);
+  }
+  return (context) => {
+    try {
+      return run(context, { data: { escaper: { escape, language } } });
+    } catch (error) {
+      throw toRenderError(error, file);
+    }
+  };
+}

@@ -1,0 +1,69 @@
+import type { Config } from '../config/config';
+import { buildDataSet, type DataSet } from '../data/dataset';
+import type { DataEntry } from '../data/entry';
+import { environmentLayer, fileLayer, parameterStoreLayer, valuesLayer } from '../data/layers';
+import { ParameterNotFoundError, RenderError } from '../errors';
+import type { Parameter, ParameterSource } from '../source/types';
+
+/** Where the parameters were read, for messages: `/ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))`. */
+export function describePath(config: Config): string {
+  const { env, path } = config.settings;
+  return `${path} (ENV=${env.value} from ${env.from})`;
+}
+
+async function parameterStore(config: Config, source: ParameterSource, signal: AbortSignal | undefined): Promise<DataEntry[]> {
+  const path = config.settings.path;
+  const byPath = await source.byPath(path, { signal });
+  const byName = config.parameters.size > 0 ? await source.byNames([...config.parameters.values()], { signal }) : new Map<string, Parameter>();
+  const named = new Map([...config.parameters].map(([key, name]) => [key, byName.get(name) as Parameter]));
+  const pathKeys = new Set(byPath.map((p) => p.name.slice(path.length)));
+  for (const key of named.keys()) {
+    if (pathKeys.has(key)) {
+      throw new RenderError(`Key \`${key}\` comes both from ${path}${key} and from \`parameters.${key}\``, {
+        hint: 'give the named parameter another key under `parameters:`',
+      });
+    }
+  }
+  if (byPath.length === 0 && named.size === 0 && !config.allowEmpty) {
+    throw new ParameterNotFoundError(`Parameter not found: nothing under ${describePath(config)}`, [path], {
+      hint: `check ENV and PARAMETER_STORE_PREFIX match where the parameters live (names are case-sensitive); set \`allow_empty: true\` if an empty path is expected`,
+    });
+  }
+  const missing = config.required.filter((key) => !pathKeys.has(key) && !named.has(key));
+  if (missing.length > 0) {
+    const names = missing.map((key) => `${path}${key}`);
+    throw new ParameterNotFoundError(`Parameter not found: ${names.join(', ')} (required)`, names, {
+      hint: `read ${describePath(config)}: check ENV and PARAMETER_STORE_PREFIX, or create it with \`ssm-render put\``,
+    });
+  }
+  return parameterStoreLayer(byPath, path, named);
+}
+
+/**
+ * Build the data every destination renders from, in the guide's order: Parameter Store, then the
+ * environment, then YAML defaults files, then JSON defaults files, then `defaults.values`.
+ * A failed fetch throws; it never becomes empty data.
+ */
+export async function loadData(config: Config, source: ParameterSource | undefined, signal?: AbortSignal): Promise<DataSet> {
+  const local = config.settings.local.value;
+  if (!local && !source) throw new Error('a Parameter Store source is needed outside local dev mode');
+  const fromStore = local ? [] : await parameterStore(config, source as ParameterSource, signal);
+  const files = [...config.defaults.yamlFiles.map((f) => fileLayer(f, 'yaml')), ...config.defaults.jsonFiles.map((f) => fileLayer(f, 'json'))];
+  const values = valuesLayer(config.defaults.values);
+  const known = new Set([...[fromStore, ...files, values].flat().map((e) => e.key), ...config.required, ...config.parameters.keys()]);
+  const environment = environmentLayer(known, config.settings.environment, config.aliases);
+  const data = buildDataSet([fromStore, environment, ...files, values]);
+  if (local) {
+    const missing = config.required.filter((key) => !data.entries.get(key)?.value);
+    if (missing.length > 0) {
+      const names = missing.map((key) => {
+        const aliases = config.aliases.get(key) ?? [];
+        return `${key} (set ${[data.envNames.get(key) ?? key.toUpperCase().replace(/[/.-]/g, '_'), ...aliases].join(' or ')})`;
+      });
+      throw new ParameterNotFoundError(`Parameter not found in local dev mode: ${names.join(', ')}`, missing, {
+        hint: 'local dev mode reads the environment, .env files and the defaults files; set the variable, or turn LOCAL_DEV_MODE off to read Parameter Store',
+      });
+    }
+  }
+  return data;
+}

@@ -1,0 +1,36 @@
+import type { Config } from '../config/config';
+import type { DataSet } from '../data/dataset';
+import type { Logger, Redactor } from '../log';
+import { commitFiles, type CommitResult } from '../output/commit';
+import { renderAll } from '../render/render-all';
+import type { ParameterSource } from '../source/types';
+import { loadData } from './load-data';
+
+export interface RenderDeps {
+  readonly config: Config;
+  readonly source: ParameterSource | undefined;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly signal?: AbortSignal | undefined;
+  readonly dryRun?: boolean;
+}
+
+export interface RenderOutcome extends CommitResult {
+  readonly data: DataSet;
+}
+
+/** One render: fetch -> merge -> render every file in memory -> commit (or, in a dry run, compare). */
+export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
+  const { config, log } = deps;
+  const data = await loadData(config, deps.source, deps.signal);
+  deps.redactor.add([...data.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' })));
+  const s = config.settings;
+  const files = renderAll(config.templates, data, { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value });
+  const result = await commitFiles(files, {
+    dryRun: deps.dryRun,
+    signal: deps.signal,
+    onInPlaceWrite: (destination) =>
+      log.warn({ destination }, 'rename onto the destination failed with EBUSY (a single-file bind mount?); rewrote it in place, which is not atomic: mount the directory instead'),
+  });
+  return { ...result, data };
+}

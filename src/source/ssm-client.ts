@@ -1,0 +1,41 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigError } from '../errors';
+
+export interface SsmClientOptions {
+  /** Undefined lets the SDK look in the shared config file (`aws configure`); never instance metadata. */
+  readonly region?: string | undefined;
+  /** Undefined lets the SDK read AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL itself. */
+  readonly endpoint?: string | undefined;
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
+ * and endpoint variables untouched; we add keep-alive and timeouts so that no call can hang forever.
+ */
+export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
+  // The SDK warns on Node 20 through process.emitWarning, a line that is not JSON; our log says it instead.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const agentOptions = { keepAlive: true, maxSockets: 16 };
+  const client = new SSMClient({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    requestHandler: {
+      connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
+      requestTimeout: options.requestTimeoutMs,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+    },
+  });
+  try {
+    await client.config.region();
+  } catch {
+    client.destroy();
+    throw new ConfigError('No AWS region is set', {
+      hint: 'set AWS_REGION (or AWS_DEFAULT_REGION), --region, or `region:` in ssm-render.yaml',
+    });
+  }
+  return client;
+}

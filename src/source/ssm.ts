@@ -1,0 +1,95 @@
+import { GetParametersByPathCommand, GetParametersCommand, type Parameter as SdkParameter } from '@aws-sdk/client-ssm';
+import { ParameterNotFoundError, ServiceError } from '../errors';
+import { fromAwsError } from './aws-errors';
+import type { FetchOptions, Parameter, ParameterSource, ParameterType } from './types';
+
+/** The one thing the source needs of an SSMClient, so tests can hand in the real client or another. */
+export interface SsmSender {
+  send(command: GetParametersByPathCommand | GetParametersCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** Called once per API call: feeds the summary log line and the metrics. */
+export type CallObserver = (call: { operation: string; outcome: string; decrypted: number; durationMs: number }) => void;
+
+export interface SsmSourceOptions {
+  readonly client: SsmSender;
+  readonly region: string | undefined;
+  readonly onCall?: CallObserver | undefined;
+}
+
+const BATCH = 10;
+
+function toParameter(p: SdkParameter): Parameter {
+  return {
+    name: p.Name ?? '',
+    type: (p.Type ?? 'String') as ParameterType,
+    value: p.Value ?? '',
+    version: p.Version ?? 0,
+    lastModified: p.LastModifiedDate,
+    selector: p.Selector,
+  };
+}
+
+function splitSelector(name: string): { base: string; selector: string } {
+  const at = name.lastIndexOf(':');
+  return at > 0 && !name.slice(at).includes('/') ? { base: name.slice(0, at), selector: name.slice(at) } : { base: name, selector: '' };
+}
+
+/** Parameter Store through the SDK: every page of a path, named parameters in batches of 10. */
+export function ssmSource(options: SsmSourceOptions): ParameterSource {
+  async function call<T>(operation: string, resource: string, command: GetParametersByPathCommand | GetParametersCommand, signal: AbortSignal | undefined, decrypted: (out: T) => number): Promise<T> {
+    const started = performance.now();
+    try {
+      const out = (await options.client.send(command, signal ? { abortSignal: signal } : {})) as T;
+      options.onCall?.({ operation, outcome: 'ok', decrypted: decrypted(out), durationMs: performance.now() - started });
+      return out;
+    } catch (raw) {
+      const error = fromAwsError(raw, { operation, resource, region: options.region });
+      options.onCall?.({ operation, outcome: 'code' in error ? String(error.code) : error.name, decrypted: 0, durationMs: performance.now() - started });
+      throw error;
+    }
+  }
+
+  const countSecure = (decrypt: boolean) => (out: { Parameters?: SdkParameter[] }) =>
+    decrypt ? (out.Parameters ?? []).filter((p) => p.Type === 'SecureString').length : 0;
+
+  return {
+    async byPath(path: string, { decrypt = true, signal }: FetchOptions = {}): Promise<Parameter[]> {
+      const parameters: Parameter[] = [];
+      const seenTokens = new Set<string>();
+      let token: string | undefined;
+      do {
+        const command = new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: decrypt, MaxResults: BATCH, NextToken: token });
+        const page = await call<{ Parameters?: SdkParameter[]; NextToken?: string }>('GetParametersByPath', path, command, signal, countSecure(decrypt));
+        for (const p of page.Parameters ?? []) parameters.push(toParameter(p));
+        // An empty page that carries a token is not the end; a token seen twice would loop forever.
+        token = page.NextToken || undefined;
+        if (token !== undefined) {
+          if (seenTokens.has(token)) throw new ServiceError(`Parameter Store returned the same page token twice for ${path}`, { retryable: true });
+          seenTokens.add(token);
+        }
+      } while (token !== undefined);
+      return parameters;
+    },
+
+    async byNames(names: readonly string[], { decrypt = true, signal }: FetchOptions = {}): Promise<Map<string, Parameter>> {
+      const unique = [...new Set(names)];
+      const found = new Map<string, Parameter>();
+      const invalid: string[] = [];
+      for (let i = 0; i < unique.length; i += BATCH) {
+        const batch = unique.slice(i, i + BATCH);
+        const command = new GetParametersCommand({ Names: batch, WithDecryption: decrypt });
+        const out = await call<{ Parameters?: SdkParameter[]; InvalidParameters?: string[] }>('GetParameters', batch.join(', '), command, signal, countSecure(decrypt));
+        for (const p of out.Parameters ?? []) found.set(`${p.Name ?? ''}${p.Selector ?? ''}`, toParameter(p));
+        invalid.push(...(out.InvalidParameters ?? []));
+      }
+      const missing = [...invalid, ...unique.filter((n) => !found.has(n) && !invalid.includes(n))];
+      if (missing.length > 0) {
+        throw new ParameterNotFoundError(`Parameter not found: ${missing.join(', ')}`, missing, {
+          hint: 'check each name under `parameters:` (names are case-sensitive; a `:version` or `:label` must exist)',
+        });
+      }
+      return new Map(unique.map((name) => [name, { ...(found.get(name) as Parameter), name: splitSelector(name).base }]));
+    },
+  };
+}

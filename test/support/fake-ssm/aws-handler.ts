@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Counters } from './counters';
+import { AwsError, internalError } from './errors';
+import { faultError, kmsDeniedError } from './fault-errors';
+import type { Faults } from './faults';
+import { parameterArn } from './names';
+import type { OperationContext } from './operations/context';
+import { OPERATIONS } from './operations';
+import { credential, parseInput, readBody, sendError, sendResult, targetOperation, type Credential } from './protocol';
+import type { TokenBucket } from './rate-limit';
+
+export interface AwsHandlerDeps {
+  ctx: OperationContext;
+  faults: Faults;
+  counters: Counters;
+  bucket: TokenBucket;
+  /** Aborted when the server closes, so pending delays end. */
+  closing: AbortSignal;
+}
+
+type Reply = { result: Record<string, unknown> } | { drop: true };
+
+async function serve(deps: AwsHandlerDeps, operation: string, body: string): Promise<Reply> {
+  const { ctx, faults, counters, bucket, closing } = deps;
+  bucket.configure(ctx.settings.rateLimit);
+  if (!bucket.take()) throw new AwsError('ThrottlingException', 'Rate exceeded');
+  if (ctx.settings.latencyMs > 0) await sleep(ctx.settings.latencyMs, undefined, { signal: closing });
+  const handler = OPERATIONS[operation];
+  if (!handler) throw new AwsError('UnknownOperationException', `The operation ${operation} is not supported by this fake.`);
+  const prepared = handler(parseInput(body), ctx);
+  const decision = faults.decide(operation, (name) => prepared.touches(name));
+  if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing });
+  if (decision.failure?.kind === 'drop') return { drop: true };
+  if (decision.failure) {
+    const { kind, name } = decision.failure;
+    const failure = faultError(kind, ctx.settings, operation, name ? parameterArn(ctx.settings, name) : prepared.resource());
+    if (failure) throw failure;
+  }
+  const outcome = prepared.run();
+  const denied = faults.kmsDenial(operation, outcome.decrypted);
+  if (denied) throw kmsDeniedError(ctx.settings, denied.keyId);
+  counters.decrypt(outcome.decrypted.length);
+  return { result: outcome.body };
+}
+
+/** Serves one AWS JSON 1.1 request: auth, rate limit, latency, validation, faults, the operation, KMS. */
+export async function handleAws(req: IncomingMessage, res: ServerResponse, deps: AwsHandlerDeps): Promise<void> {
+  const requestId = randomUUID();
+  const operation = targetOperation(req);
+  const body = await readBody(req);
+  let caller: Credential | undefined;
+  try {
+    caller = credential(req);
+  } catch (error) {
+    deps.counters.call({ operation: operation ?? 'Unknown', at: Date.now() });
+    sendError(res, requestId, error as AwsError);
+    return;
+  }
+  deps.counters.call({ operation: operation ?? 'Unknown', accessKeyId: caller.accessKeyId, region: caller.region, at: Date.now() });
+  try {
+    if (!operation) throw new AwsError('UnknownOperationException', 'The X-Amz-Target header is missing or does not name an AmazonSSM operation.');
+    const reply = await serve(deps, operation, body);
+    if ('drop' in reply) req.socket.destroy();
+    else sendResult(res, requestId, reply.result);
+  } catch (error) {
+    if (deps.closing.aborted) {
+      req.socket.destroy();
+      return;
+    }
+    sendError(res, requestId, error instanceof AwsError ? error : internalError());
+  }
+}

@@ -1,0 +1,79 @@
+import type { FaultKind, FaultRule } from './types';
+import type { Decryption } from './operations/context';
+
+const KINDS: readonly FaultKind[] = [
+  'throttle', 'server-error', 'latency', 'drop', 'access-denied', 'kms-denied', 'invalid-next-token', 'expired-token', 'unrecognized-client',
+];
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export interface FaultDecision {
+  /** The sum of every matching `latency` rule. */
+  delayMs: number;
+  /** The first matching rule of any other kind (but `kms-denied`, which applies to a response). */
+  failure?: FaultRule;
+}
+
+const show = (value: unknown) => `\`${JSON.stringify(value)}\` (${typeof value})`;
+
+function validate(rule: FaultRule): FaultRule {
+  if (typeof rule !== 'object' || rule === null) throw new TypeError(`Expected a fault rule object, got ${show(rule)}`);
+  if (!KINDS.includes(rule.kind)) throw new TypeError(`Expected the fault \`kind\` to be one of ${KINDS.join(', ')}, got ${show(rule.kind)}`);
+  if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
+    throw new TypeError(`Expected the fault \`times\` to be a positive integer, got ${show(rule.times)}`);
+  }
+  if (rule.kind === 'latency' && (typeof rule.latencyMs !== 'number' || rule.latencyMs < 0)) {
+    throw new TypeError(`Expected the fault \`latencyMs\` to be a non-negative number for a latency rule, got ${show(rule.latencyMs)}`);
+  }
+  for (const key of ['operation', 'name'] as const) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'string') throw new TypeError(`Expected the fault \`${key}\` to be a string, got ${show(rule[key])}`);
+  }
+  return { ...rule };
+}
+
+/** The injected fault rules, each used up after `times` matching calls. */
+export class Faults {
+  private rules: ActiveRule[] = [];
+
+  inject(rule: FaultRule): void {
+    const valid = validate(rule);
+    this.rules.push({ rule: valid, remaining: valid.times ?? Infinity });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** Decides the faults of a call to `operation`, using up the rules that apply. */
+  decide(operation: string, touches: (name: string) => boolean): FaultDecision {
+    const matching = this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name)));
+    const latency = matching.filter((a) => a.rule.kind === 'latency');
+    const failure = matching.find((a) => a.rule.kind !== 'latency');
+    for (const active of [...latency, ...(failure ? [failure] : [])]) this.use(active);
+    return { delayMs: latency.reduce((sum, a) => sum + (a.rule.latencyMs ?? 0), 0), ...(failure && { failure: failure.rule }) };
+  }
+
+  /** The SecureString a `kms-denied` rule refuses to decrypt in this response, if any. */
+  kmsDenial(operation: string, decrypted: readonly Decryption[]): Decryption | undefined {
+    for (const active of this.matching(operation, (rule) => rule.kind === 'kms-denied')) {
+      const denied = decrypted.find((d) => active.rule.name === undefined || d.name === active.rule.name);
+      if (denied) {
+        this.use(active);
+        return denied;
+      }
+    }
+    return undefined;
+  }
+
+  private matching(operation: string, predicate: (rule: FaultRule) => boolean): ActiveRule[] {
+    return this.rules.filter((a) => (a.rule.operation === undefined || a.rule.operation === operation) && predicate(a.rule));
+  }
+
+  private use(active: ActiveRule): void {
+    active.remaining -= 1;
+    if (active.remaining <= 0) this.rules = this.rules.filter((a) => a !== active);
+  }
+}

@@ -1,0 +1,72 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { handleAws } from './aws-handler';
+import { ciphertext } from './ciphertext';
+import { CONTROL_PREFIX, handleControl } from './control';
+import { Counters } from './counters';
+import { Faults } from './faults';
+import { nameError } from './names';
+import { applyOptions, defaultSettings, validatePort } from './options';
+import type { OperationContext } from './operations/context';
+import { DEFAULT_KEY_ID } from './operations/put-parameter';
+import { TokenCodec } from './pagination';
+import { TokenBucket } from './rate-limit';
+import { listen } from './server';
+import { ParameterStore } from './store';
+import type { FakeSsm, FakeSsmOptions, PutOptions } from './types';
+
+/** Starts the fake Parameter Store on 127.0.0.1 and returns its URL and its test handles. */
+export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSsm> {
+  const port = validatePort(options);
+  const settings = defaultSettings();
+  const { port: _port, ...runtime } = options;
+  applyOptions(settings, runtime);
+  const key = randomBytes(32);
+  const store = new ParameterStore();
+  const ctx: OperationContext = { store, settings, tokens: new TokenCodec(key), cipher: (name, version) => ciphertext(key, name, version) };
+  const faults = new Faults();
+  const counters = new Counters();
+  const bucket = new TokenBucket();
+  const closing = new AbortController();
+
+  function put(name: string, value: string, opts: PutOptions = {}): number {
+    const invalid = nameError(name, { allowReserved: true });
+    if (invalid) throw new TypeError(`Expected a valid parameter name, got \`${name}\`: ${invalid.message}`);
+    const previous = store.latest(name);
+    const type = opts.type ?? previous?.type ?? 'String';
+    const keyId = type === 'SecureString' ? (opts.keyId ?? (previous?.type === 'SecureString' ? previous.keyId : undefined) ?? DEFAULT_KEY_ID) : undefined;
+    const fields = { value, type, keyId, description: opts.description ?? previous?.description, allowedPattern: undefined };
+    const stored = store.append(name, { ...fields, tier: value.length > 4096 ? 'Advanced' : 'Standard', dataType: 'text' });
+    if (opts.labels?.length) store.label(name, stored.version, opts.labels);
+    return stored.version;
+  }
+
+  const api: FakeSsm = {
+    url: '',
+    put,
+    label(name, version, labels) {
+      if (!store.history(name)?.some((v) => v.version === version)) throw new TypeError(`No version ${version} of parameter \`${name}\``);
+      store.label(name, version, labels);
+    },
+    putSecret: (secretId, value) => store.putSecret(secretId, value, randomUUID()),
+    delete: (name) => void store.remove(name),
+    value: (name) => store.latest(name)?.value,
+    names: () => [...store.names()],
+    inject: (rule) => faults.inject(rule),
+    clearFaults: () => faults.clear(),
+    calls: () => counters.calls(),
+    decryptions: () => counters.decryptions(),
+    requests: () => counters.requests(),
+    resetCounters: () => counters.reset(),
+    setOptions: (changes) => applyOptions(settings, changes),
+    close: async () => undefined,
+  };
+
+  const server = await listen(
+    port,
+    (req, res) => (req.url?.startsWith(CONTROL_PREFIX) ? handleControl(req, res, api) : handleAws(req, res, { ctx, faults, counters, bucket, closing: closing.signal })),
+    () => closing.abort(),
+  );
+  api.url = server.url;
+  api.close = server.close;
+  return api;
+}

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BUNDLE = resolve(__dirname, '../../dist/ssm-render.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stderr's JSON log lines, parsed. */
+  readonly logs: Array<Record<string, unknown>>;
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly input?: string;
+  /** The node binary (e.g. a Node 22 one); defaults to the one running the tests. */
+  readonly node?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/** An environment with nothing from the developer's machine: no AWS profile, no instance metadata. */
+export function isolatedEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'ssm-render-home-'));
+  const env: Record<string, string | undefined> = {
+    PATH: process.env['PATH'],
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SSM_RENDER_LOG_FORMAT: 'json',
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function parseLogs(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Run the built CLI as a real process (asynchronously, so an in-process fake server can answer). */
+export function runCli(args: readonly string[], options: RunOptions): Promise<CliResult> {
+  const [bin, ...pre] = options.node ?? [process.execPath];
+  return new Promise((done, fail) => {
+    const child = spawn(bin as string, [...pre, BUNDLE, ...args], { cwd: options.cwd, env: options.env ?? isolatedEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr, logs: parseLogs(stderr) });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}

@@ -1,0 +1,75 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../../src/config/load-file';
+import { ConfigError } from '../../../src/errors';
+import { scratch } from '../../support/tmp';
+
+const s = scratch();
+afterAll(() => s.cleanup());
+const load = (yaml: string) => loadConfigFile(s.write(`c${Math.random()}.yaml`, yaml));
+const messageOf = (yaml: string): string => {
+  try {
+    load(yaml);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).exitCode).toBe(2);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+};
+
+describe('loadConfigFile', () => {
+  it('accepts the contract example and converts durations and modes', () => {
+    const c = load(`
+prefix: /ELASMETRICS
+env: STAGING
+region: eu-west-1
+request_timeout: 2s
+parameters: { DB_CREDS: /aws/reference/secretsmanager/prod/db }
+required: [ELASTICSEARCH/PASSWORD, MYSQL/PASSWORD]
+defaults:
+  files: [config/config.yaml, config/airflow.json]
+  values: { MYSQL: { HOST: localhost } }
+templates:
+  - source: templates/app.env.hbs
+    destination: /secrets/app.env
+    mode: "0640"
+  - format: yaml
+    destination: /secrets/config.yaml
+    uid: 1000
+    gid: 1000
+`);
+    expect(c.templates?.[0]?.mode).toBe(0o640);
+    expect(c.request_timeout).toBe(2000);
+    expect(c.parameters).toEqual({ DB_CREDS: '/aws/reference/secretsmanager/prod/db' });
+  });
+
+  it('names an unknown key and suggests the near one', () => {
+    expect(messageOf('templates:\n  - format: json\n    destnation: x.json\n')).toMatch(/Unknown key `templates\[0\]\.destnation` \(did you mean `destination`\?\)/);
+    expect(messageOf('regoin: eu-west-1\n')).toMatch(/Unknown key `regoin` \(did you mean `region`\?\)/);
+  });
+
+  it('names the key and the value received for a bad value', () => {
+    expect(messageOf('templates:\n  - format: json\n    destination: x.json\n    mode: 0640\n')).toMatch(
+      /Expected `templates\[0\]\.mode` to be an octal mode in quotes such as "0640", got `640` \(number\)/,
+    );
+    expect(messageOf('request_timeout: -5s\n')).toMatch(/Expected `request_timeout` to be a duration such as `30s` or `5m`, got `-5s` \(string\)/);
+    expect(messageOf('templates:\n  - format: toml\n    destination: x\n')).toMatch(/Expected `templates\[0\]\.format` to be one of dotenv, shell, yaml, json, properties, got `toml`/);
+    expect(messageOf('templates:\n  - destination: x.env\n')).toMatch(/exactly one of `source`/);
+    expect(messageOf('required: MYSQL/PASSWORD\n')).toMatch(/Expected `required` to be a list of relative keys/);
+  });
+
+  it('never echoes a value under defaults.values, only its type', () => {
+    const message = messageOf('defaults:\n  values:\n    DB: [ { nested: 1 } ]\n');
+    expect(message).not.toMatch(/nested/);
+  });
+
+  it('reports YAML syntax errors with the line, without quoting the file', () => {
+    const message = messageOf('defaults:\n  values:\n    PASSWORD: "hunter2-canary\n  bad: [\n');
+    expect(message).toMatch(/not valid YAML or JSON/);
+    expect(message).not.toContain('hunter2-canary');
+  });
+
+  it('accepts JSON', () => {
+    expect(load('{"env": "STAGING", "allow_empty": true}').allow_empty).toBe(true);
+  });
+});

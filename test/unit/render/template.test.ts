@@ -1,0 +1,108 @@
+import { parse as parseDotenv } from 'dotenv';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { EscapeName } from '../../../src/config/language';
+import { templateContext } from '../../../src/data/context';
+import { buildDataSet } from '../../../src/data/dataset';
+import { valuesLayer } from '../../../src/data/layers';
+import type { DataEntry } from '../../../src/data/entry';
+import { escaperFor } from '../../../src/render/escape';
+import { compileTemplate, MissingKeyError, TemplateSyntaxError, UnrepresentableValueError } from '../../../src/render/template';
+import { RenderError } from '../../../src/errors';
+
+const CANARY = 'CANARY-tpl-41b7';
+
+function context(values: Record<string, unknown>, extra: DataEntry[] = []) {
+  const data = buildDataSet([extra, valuesLayer(values as never)]);
+  return templateContext(data, { env: 'STAGING', prefix: '/ELASMETRICS', path: '/ELASMETRICS/STAGING/', region: 'eu-west-1', local: false });
+}
+
+function render(source: string, language: EscapeName, values: Record<string, unknown>, extra: DataEntry[] = []): string {
+  return compileTemplate(source, 'app.tpl', language, escaperFor(language))(context(values, extra));
+}
+
+function failure(fn: () => unknown): RenderError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RenderError);
+    expect((e as RenderError).exitCode).toBe(4);
+    expect((e as Error).message).not.toContain(CANARY);
+    return e as RenderError;
+  }
+  throw new Error('expected a render error');
+}
+
+const hostile = `p'a"s$s\`w!o#r\\d\n${CANARY} `;
+
+describe('templates', () => {
+  it('writes every value as a complete scalar of the destination language', () => {
+    const values = { MYSQL: { PASSWORD: hostile, HOST: 'db' } };
+    expect(parseDotenv(render('PW={{MYSQL.PASSWORD}}\nHOST={{MYSQL.HOST}}\n', 'dotenv', { MYSQL: { PASSWORD: 'it\'s', HOST: 'db' } }))).toEqual({ PW: "it's", HOST: 'db' });
+    expect(parseYaml(render('pw: {{MYSQL.PASSWORD}}\nhost: {{MYSQL.HOST}}\n', 'yaml', values))).toEqual({ pw: hostile, host: 'db' });
+    expect(JSON.parse(render('{"pw": {{MYSQL.PASSWORD}} }', 'json', values))).toEqual({ pw: hostile });
+    expect(render('{{MYSQL.HOST}}', 'none', values)).toBe('db');
+  });
+
+  it('reaches values by tree, relative key, env name and meta', () => {
+    const out = render('{{lookup params "MYSQL/HOST"}} {{env.MYSQL_HOST}} {{MYSQL.HOST}} {{meta.env}} {{meta.prefix}}', 'none', { MYSQL: { HOST: 'db' } });
+    expect(out).toBe('db db db STAGING /ELASMETRICS');
+  });
+
+  it('offers StringLists as lists, and the list helper', () => {
+    const list: DataEntry = { key: 'HOSTS', value: 'a,b,c', type: 'StringList', layer: 'parameter-store', origin: '/P/S/HOSTS' };
+    expect(render('{{#each (lookup lists "HOSTS")}}[{{this}}]{{/each}} {{#each (list HOSTS)}}<{{this}}>{{/each}} {{HOSTS}}', 'none', {}, [list])).toBe('[a][b][c] <a><b><c> a,b,c');
+    expect(parseYaml(render('hosts:\n{{#each (list HOSTS)}}  - {{this}}\n{{/each}}', 'yaml', {}, [list]))).toEqual({ hosts: ['a', 'b', 'c'] });
+  });
+
+  it('fails on a missing key, naming the key, the template and the line', () => {
+    const e = failure(() => render('A={{MYSQL.HOST}}\nB={{MYSQL.NOPE}}\n', 'dotenv', { MYSQL: { HOST: 'h' } }));
+    expect(e).toBeInstanceOf(MissingKeyError);
+    expect(e.message).toBe('Missing key `MYSQL.NOPE` in app.tpl line 2');
+    expect(failure(() => render('{{{NOPE.deep.er}}}', 'none', {})).message).toBe('Missing key `NOPE.deep.er` in app.tpl line 1');
+    expect(failure(() => render('\n\n{{{raw GONE}}}', 'none', {})).message).toBe('Missing key `GONE` in app.tpl line 3');
+  });
+
+  it('never puts a value in an error, even when a template digs into a string', () => {
+    failure(() => render('{{MYSQL.PASSWORD.length.x}}', 'none', { MYSQL: { PASSWORD: CANARY } }));
+    failure(() => render('{{fromJson MYSQL.PASSWORD}}', 'none', { MYSQL: { PASSWORD: `{"a": ${CANARY}` } }));
+    failure(() => render('{{required MYSQL.EMPTY}}', 'none', { MYSQL: { PASSWORD: CANARY, EMPTY: '' } }));
+    failure(() => render('{{MYSQL}}', 'none', { MYSQL: { PASSWORD: CANARY } }));
+  });
+
+  it('refuses a value the language cannot hold, naming the key and the language', () => {
+    const e = failure(() => render('PW={{MYSQL.PASSWORD}}\n', 'dotenv', { MYSQL: { PASSWORD: `'" ${CANARY}` } }));
+    expect(e).toBeInstanceOf(UnrepresentableValueError);
+    expect(e.message).toMatch(/^The value of `MYSQL\.PASSWORD` cannot be written as dotenv: .* in app\.tpl line 1$/);
+  });
+
+  it('has helpers: default, required, raw, base64, json, yaml, shell, dotenv, fromJson', () => {
+    const values = { A: 'x y', EMPTY: '', J: '{"user":"u","n":2}' };
+    expect(render('{{default MISSING "fallback"}} {{default EMPTY "e"}} {{default A "no"}}', 'none', values)).toBe('fallback e x y');
+    expect(render("{{{raw A}}}|{{base64 A}}|{{json A}}|{{shell A}}|{{dotenv A}}", 'yaml', values)).toBe(`x y|"eCB5"|"x y"|'x y'|'x y'`);
+    expect(render('{{yaml A}}', 'dotenv', values)).toBe('"x y"');
+    expect(render('{{#with (fromJson J)}}{{user}}-{{n}}{{/with}}', 'none', values)).toBe('u-2');
+    expect(failure(() => render('{{required EMPTY}}', 'none', values)).message).toBe('Required key `EMPTY` is missing or empty in app.tpl line 1');
+    expect(render('{{#if MISSING}}yes{{else}}no{{/if}}', 'none', values)).toBe('no');
+  });
+
+  it('does not have the log helper (it would print values)', () => {
+    expect(() => render('{{log A}}', 'none', { A: CANARY })).toThrow();
+  });
+
+  it('refuses quotes around an auto-escaped value, since the value brings its own', () => {
+    const e = failure(() => render('password: "{{A}}"\n', 'yaml', { A: 'x' }));
+    expect(e).toBeInstanceOf(TemplateSyntaxError);
+    expect(e.message).toMatch(/sits inside " quotes.*line 1/);
+    expect(render("x='{{{raw A}}}'", 'shell', { A: 'v' })).toBe("x='v'");
+  });
+
+  it('reports syntax errors with the file, and explains }}} after a value', () => {
+    expect(failure(() => render('{{#if A}}open', 'none', { A: 'x' })).message).toMatch(/^Template app\.tpl cannot be compiled: Parse error on line 1/);
+    expect(failure(() => render('{"a": {{A}}}', 'json', { A: 'x' })).hint).toMatch(/with a space/);
+  });
+
+  it('rejects parameters whose first segment is reserved', () => {
+    expect(() => context({ meta: { X: 'y' } })).toThrow(/Key `meta\/X` starts with `meta`/);
+  });
+});
