@@ -44,10 +44,10 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const sink = options.write ?? ((line: string) => writeSync(2, line));
   let target: (line: string) => void = sink;
   if (options.format === 'pretty') {
-    // Loaded only when asked for: most runs log JSON.
-    const { default: pretty } = await import('pino-pretty');
-    const stream = pretty({ sync: true, colorize: process.stderr.isTTY === true, destination: { write: (s: string) => (sink(s), true) } as unknown as NodeJS.WritableStream, ignore: 'pid,hostname' });
-    target = (line) => stream.write(line);
+    // Loaded only when asked for: most runs log JSON. The factory formats synchronously, no stream.
+    const { prettyFactory } = await import('pino-pretty');
+    const prettify = prettyFactory({ colorize: process.stderr.isTTY === true && !options.write, ignore: 'pid,hostname' });
+    target = (line) => sink(prettify(line));
   }
   return pino(
     {

@@ -266,6 +266,14 @@ describe('the guide errors, each with its exit code and hint', () => {
     expect(fake.calls()['GetParametersByPath']).toBe(3);
   });
 
+  it('honours the SDK variables: AWS_ENDPOINT_URL_SSM over AWS_ENDPOINT_URL, and AWS_RETRY_MODE=adaptive', async () => {
+    config(`${BASE}templates:\n  - format: dotenv\n    destination: app.env\n`);
+    fake.inject({ operation: 'GetParametersByPath', kind: 'throttle', times: 1 });
+    const result = await render([], awsEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SSM: fake.url, AWS_RETRY_MODE: 'adaptive' }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(fake.calls()['GetParametersByPath']).toBe(2);
+  });
+
   it('throttling after every retry is exit 3 with the rate-limit hint', async () => {
     fake.inject({ operation: 'GetParametersByPath', kind: 'throttle' });
     const result = await render([], awsEnv({ AWS_MAX_ATTEMPTS: '2' }));
@@ -320,6 +328,14 @@ describe('local dev mode and the shipped example', () => {
 });
 
 describe('runtime', () => {
+  it('logs pretty lines when asked, with no value in them', async () => {
+    seedGuide();
+    config(`${BASE}templates:\n  - format: dotenv\n    destination: app.env\n`);
+    const result = await render(['--log-format', 'pretty']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/INFO: render complete\n\s+path: "\/ELASMETRICS\/STAGING\/"/);
+  });
+
   it('runs the same bundle on Node 22', async () => {
     seedGuide();
     config(`${BASE}templates:\n  - format: dotenv\n    destination: app.env\n`);

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
-import { isolatedEnv, runCli, type CliResult } from '../support/run-cli';
+import { bundleForAnyUser, isolatedEnv, runCli, type CliResult } from '../support/run-cli';
 import { scratch } from '../support/tmp';
 
 // Real kernel errors need a real sandbox: bubblewrap gives a read-only mount, a non-root uid and a
@@ -35,7 +35,7 @@ function inSandbox(sandbox: string[]): Promise<CliResult> {
 
 /** As a real non-root user (a user namespace would map uid 65532 back onto root's files). */
 function asUser(uid: number): Promise<CliResult> {
-  return runCli(['render'], { cwd: dir.dir, env: env(), node: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath] });
+  return runCli(['render'], { cwd: dir.dir, env: env(), bundle: bundleForAnyUser(), node: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath] });
 }
 
 function expectWriteError(result: CliResult, code: string): void {

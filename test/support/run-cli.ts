@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,7 +20,22 @@ export interface RunOptions {
   readonly input?: string;
   /** The node binary (e.g. a Node 22 one); defaults to the one running the tests. */
   readonly node?: readonly string[];
+  /** The bundle to run; defaults to dist/ssm-render.js. */
+  readonly bundle?: string;
   readonly timeoutMs?: number;
+}
+
+/**
+ * A copy of the bundle any user can read: a checkout (or a clean clone in a 0700 temp directory)
+ * may not be reachable by the non-root uid a test runs the CLI as.
+ */
+export function bundleForAnyUser(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-render-bundle-'));
+  chmodSync(dir, 0o755);
+  const copy = join(dir, 'ssm-render.js');
+  copyFileSync(BUNDLE, copy);
+  chmodSync(copy, 0o755);
+  return copy;
 }
 
 /** An environment with nothing from the developer's machine: no AWS profile, no instance metadata. */
@@ -49,7 +64,7 @@ export function parseLogs(stderr: string): Array<Record<string, unknown>> {
 export function runCli(args: readonly string[], options: RunOptions): Promise<CliResult> {
   const [bin, ...pre] = options.node ?? [process.execPath];
   return new Promise((done, fail) => {
-    const child = spawn(bin as string, [...pre, BUNDLE, ...args], { cwd: options.cwd, env: options.env ?? isolatedEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin as string, [...pre, options.bundle ?? BUNDLE, ...args], { cwd: options.cwd, env: options.env ?? isolatedEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
