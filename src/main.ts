@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { normalizeExecArgs } from './cli/exec';
 import { buildProgram } from './cli/program';
 import { sessionOf, type World } from './cli/context';
 import { isSsmRenderError } from './errors';
@@ -19,20 +20,22 @@ async function report(world: World, error: unknown): Promise<number> {
 /** Run the CLI in a world; resolves to the process exit code. */
 export async function main(world: World): Promise<number> {
   let failure: unknown;
-  const run = async (task: () => Promise<void>) => {
+  let status = 0;
+  // A command may return an exit status of its own (exec: the child's).
+  const run = async (task: () => Promise<number | void>) => {
     try {
-      await task();
+      status = (await task()) ?? 0;
     } catch (error) {
       failure = error;
     }
   };
   try {
-    await buildProgram(world, run).parseAsync([...world.argv], { from: 'user' });
+    await buildProgram(world, run).parseAsync(normalizeExecArgs(world.argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
     failure = error;
   }
-  return failure === undefined ? 0 : report(world, failure);
+  return failure === undefined ? status : report(world, failure);
 }

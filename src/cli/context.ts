@@ -4,7 +4,8 @@ import type { GlobalFlags } from '../config/settings';
 import { ConfigError } from '../errors';
 import { createLogger, LOG_LEVELS, Redactor, type LogFormat, type LogLevel, type Logger } from '../log';
 import { createSsmClient } from '../source/ssm-client';
-import { ssmSource } from '../source/ssm';
+import { ssmSource, type CallObserver } from '../source/ssm';
+import type { LoopMetrics } from '../metrics';
 import type { ParameterSource } from '../source/types';
 import { CallStats } from '../runner/stats';
 
@@ -62,15 +63,27 @@ export interface OpenSource {
   close(): void;
 }
 
+export interface SourceObservers {
+  readonly metrics?: LoopMetrics | undefined;
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
 /** A Parameter Store source for the config, or none in local dev mode (no client, no credentials). */
-export async function openSource(config: Config): Promise<OpenSource> {
+export async function openSource(config: Config, observers: SourceObservers = {}): Promise<OpenSource> {
   const stats = new CallStats();
   if (config.settings.local.value) return { source: undefined, stats, close: () => undefined };
+  const metrics = observers.metrics;
   const client = await createSsmClient({
     region: config.settings.region?.value,
     endpoint: config.settings.endpoint?.value,
     requestTimeoutMs: config.requestTimeoutMs,
+    onAttemptError: metrics ? (name) => THROTTLING.has(name) && metrics.throttled() : undefined,
   });
   const region = await client.config.region();
-  return { source: ssmSource({ client, region, onCall: stats.record }), stats, close: () => client.destroy() };
+  const onCall: CallObserver = (call) => {
+    stats.record(call);
+    metrics?.call(call.operation, call.outcome, call.decrypted);
+  };
+  return { source: ssmSource({ client, region, onCall }), stats, close: () => client.destroy() };
 }

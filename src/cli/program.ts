@@ -2,12 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { isSsmRenderError } from '../errors';
 import { registerRender } from './render';
+import { registerWatch } from './watch';
+import { registerExec } from './exec';
 import type { World } from './context';
 
 export const VERSION: string = version;
 
 /** Build the command-line program; `run` wraps each action so errors become exit codes. */
-export function buildProgram(world: World, run: (task: () => Promise<void>) => Promise<void>): Command {
+export function buildProgram(world: World, run: (task: () => Promise<number | void>) => Promise<void>): Command {
   const program = new Command('ssm-render')
     .description('Render AWS Parameter Store parameters under /<PREFIX>/<ENV>/ into files, once or kept fresh.')
     .option('--config <file>', 'config file (also SSM_RENDER_CONFIG; default ./ssm-render.yaml when present)')
@@ -23,6 +25,8 @@ export function buildProgram(world: World, run: (task: () => Promise<void>) => P
     .exitOverride()
     .configureOutput({ writeOut: (s) => world.stdout(s), writeErr: (s) => (world.stderr ?? ((l: string) => process.stderr.write(l)))(s) });
   registerRender(program, world, run);
+  registerWatch(program, world, run);
+  registerExec(program, world, run);
   program
     .command('version')
     .description('print the version')

@@ -1,7 +1,7 @@
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { languageForPath, type EscapeName } from './language';
-import type { DIALECTS, FORMAT_NAMES, TemplateEntry } from './schema';
+import type { ConfigFile, DIALECTS, FORMAT_NAMES, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
 
 export type FormatName = (typeof FORMAT_NAMES)[number];
@@ -23,6 +23,30 @@ export interface TemplateConfig {
   readonly include: readonly string[] | undefined;
 }
 
+export interface WatchConfig {
+  readonly intervalMs: number;
+  /** Each wait is the interval times a random factor in [1 - jitter, 1 + jitter]. */
+  readonly jitter: number;
+  /** Readiness fails when the last good refresh is older than this. */
+  readonly maxStaleMs: number | undefined;
+  /** The first retry delay after a failed refresh; it doubles up to the interval. */
+  readonly backoffMs: number;
+}
+
+export interface OnChangeConfig {
+  readonly command: readonly string[] | undefined;
+  readonly timeoutMs: number;
+  readonly signal: SignalName | undefined;
+  readonly pidFile: string | undefined;
+  readonly touch: string | undefined;
+}
+
+export interface ExecConfig {
+  readonly reloadSignal: SignalName;
+  readonly onChange: 'signal' | 'restart' | 'none';
+  readonly killTimeoutMs: number;
+}
+
 /** Everything a command needs, validated once and fully defaulted. */
 export interface Config {
   readonly settings: Settings;
@@ -34,6 +58,9 @@ export interface Config {
   readonly defaults: { readonly yamlFiles: readonly string[]; readonly jsonFiles: readonly string[]; readonly values: NestedValues };
   readonly templates: readonly TemplateConfig[];
   readonly requestTimeoutMs: number;
+  readonly watch: WatchConfig;
+  readonly onChange: OnChangeConfig;
+  readonly exec: ExecConfig;
 }
 
 export interface ConfigInput extends SettingsInput {
@@ -43,6 +70,26 @@ export interface ConfigInput extends SettingsInput {
 
 export const DEFAULT_MODE = 0o640;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_INTERVAL_MS = 5 * 60_000;
+
+function watchConfig(file: ConfigFile['watch'] = {}): WatchConfig {
+  const intervalMs = file.interval ?? DEFAULT_INTERVAL_MS;
+  return { intervalMs, jitter: file.jitter ?? 0.1, maxStaleMs: file.max_stale, backoffMs: Math.min(file.backoff ?? 5_000, intervalMs) };
+}
+
+function onChangeConfig(file: ConfigFile['on_change'] = {}, baseDir: string): OnChangeConfig {
+  return {
+    command: file.command,
+    timeoutMs: file.timeout ?? 30_000,
+    signal: file.signal,
+    pidFile: file.pid_file === undefined ? undefined : resolve(baseDir, file.pid_file),
+    touch: file.touch === undefined ? undefined : resolve(baseDir, file.touch),
+  };
+}
+
+function execConfig(file: ConfigFile['exec'] = {}): ExecConfig {
+  return { reloadSignal: file.reload_signal ?? 'SIGHUP', onChange: file.on_change ?? 'signal', killTimeoutMs: file.kill_timeout ?? 10_000 };
+}
 
 function templateConfig(entry: TemplateEntry, index: number, baseDir: string): TemplateConfig {
   const destination = resolve(baseDir, entry.destination);
@@ -108,5 +155,8 @@ export function loadConfig(input: ConfigInput): Config {
     defaults: { ...defaultFiles(file.defaults?.files ?? [], settings.baseDir), values: file.defaults?.values ?? {} },
     templates,
     requestTimeoutMs: file.request_timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    watch: watchConfig(file.watch),
+    onChange: onChangeConfig(file.on_change, settings.baseDir),
+    exec: execConfig(file.exec),
   };
 }

@@ -53,6 +53,34 @@ const template = z
     }
   });
 
+const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGCONT'] as const;
+const signal = z.enum(SIGNALS, { error: `a signal name: ${SIGNALS.join(', ')}` });
+
+const watch = z.strictObject({
+  interval: duration().refine((ms) => ms >= 1_000, { error: 'at least `1s`' }).optional(),
+  jitter: z.number({ error: 'a fraction between 0 and 1, such as 0.1' }).min(0, { error: 'a fraction between 0 and 1, such as 0.1' }).max(1, { error: 'a fraction between 0 and 1, such as 0.1' }).optional(),
+  max_stale: duration().optional(),
+  backoff: duration().optional(),
+});
+
+const onChange = z.strictObject({
+  command: z.array(text('a program or argument'), { error: 'a list: the program and its arguments, e.g. ["sh", "-c", "..."]' }).min(1, { error: 'a list with at least the program' }).optional(),
+  timeout: duration().optional(),
+  signal: signal.optional(),
+  pid_file: text('a file holding the pid to signal').optional(),
+  touch: text('a file whose mtime moves on every change').optional(),
+}).superRefine((o, ctx) => {
+  if ((o.signal === undefined) !== (o.pid_file === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'both `signal` and `pid_file`, or neither', input: o, path: [] });
+  }
+});
+
+const exec = z.strictObject({
+  reload_signal: signal.optional(),
+  on_change: z.enum(['signal', 'restart', 'none'], { error: 'one of signal, restart, none' }).optional(),
+  kill_timeout: duration().optional(),
+});
+
 type NestedValues = { [key: string]: string | number | boolean | NestedValues };
 const nestedValues: z.ZodType<NestedValues> = z.lazy(() =>
   z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), nestedValues]), {
@@ -81,7 +109,12 @@ export const configFileSchema = z.strictObject({
     })
     .optional(),
   templates: z.array(template, { error: 'a list of templates' }).optional(),
+  watch: watch.optional(),
+  on_change: onChange.optional(),
+  exec: exec.optional(),
 });
+
+export type SignalName = (typeof SIGNALS)[number];
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type TemplateEntry = z.infer<typeof template>;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { chmod, chown, lstat, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ensureDirectory, syncDirectory } from './directories';
@@ -34,6 +35,22 @@ interface Existing {
 }
 
 const TEMP_MARK = '.ssm-render-';
+const CHUNK = 1 << 20;
+
+/** Temp files being written right now, so that a forced exit can still remove them. */
+const inFlight = new Set<string>();
+
+/** Remove every temp file a commit is writing; for a process that must exit now. */
+export function abandonInFlightTemps(): void {
+  for (const temp of inFlight) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or removed
+    }
+  }
+  inFlight.clear();
+}
 const tempName = (destination: string) => join(dirname(destination), `.${basename(destination)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
 
 async function inspect(destination: string): Promise<Existing | undefined> {
@@ -65,18 +82,23 @@ async function removeStaleTemps(destination: string): Promise<void> {
 }
 
 /** Write the new bytes to a temp file in the destination's own directory: fsynced, moded, owned. */
-async function stage(file: FileToWrite, existing: Existing | undefined): Promise<string> {
+async function stage(file: FileToWrite, existing: Existing | undefined, signal: AbortSignal | undefined): Promise<string> {
   await ensureDirectory(dirname(file.destination));
   await removeStaleTemps(file.destination);
   const temp = tempName(file.destination);
   let handle;
   try {
     handle = await open(temp, 'wx', 0o600);
+    inFlight.add(temp);
   } catch (error) {
     throw writeError('create a file in the directory of', file.destination, error);
   }
   try {
-    await handle.writeFile(file.content);
+    // In chunks, so that a stop request is honoured within one chunk even for a large file.
+    for (let at = 0; at < file.content.length; at += CHUNK) {
+      signal?.throwIfAborted();
+      await handle.write(file.content, at, Math.min(CHUNK, file.content.length - at), at);
+    }
     await handle.chmod(file.mode);
     const who = owner(file, existing);
     if (who) await handle.chown(who.uid, who.gid);
@@ -86,6 +108,8 @@ async function stage(file: FileToWrite, existing: Existing | undefined): Promise
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
+    inFlight.delete(temp);
+    if (signal?.aborted) throw error;
     throw writeError('write', file.destination, error);
   }
 }
@@ -140,11 +164,12 @@ export async function commitFiles(files: readonly FileToWrite[], options: Commit
   try {
     for (const { file, before } of changed) {
       options.signal?.throwIfAborted();
-      staged.push(await stage(file, before));
+      staged.push(await stage(file, before, options.signal));
     }
     options.signal?.throwIfAborted();
   } catch (error) {
     await Promise.all(staged.map((t) => unlink(t).catch(() => undefined)));
+    staged.forEach((t) => inFlight.delete(t));
     throw error;
   }
 
@@ -152,16 +177,19 @@ export async function commitFiles(files: readonly FileToWrite[], options: Commit
     const temp = staged[i] as string;
     try {
       await rename(temp, file.destination);
+      inFlight.delete(temp);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EBUSY' && changed[i]?.before) {
         await writeInPlace(file).catch((inner: unknown) => {
           throw writeError('write', file.destination, inner);
         });
         await unlink(temp).catch(() => undefined);
+        inFlight.delete(temp);
         options.onInPlaceWrite?.(file.destination);
         continue;
       }
       await Promise.all(staged.slice(i).map((t) => unlink(t).catch(() => undefined)));
+      staged.slice(i).forEach((t) => inFlight.delete(t));
       throw writeError('rename a temp file onto', file.destination, error);
     }
   }

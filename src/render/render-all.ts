@@ -61,15 +61,20 @@ function readTemplate(t: TemplateConfig): string {
   }
 }
 
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Render every destination in memory. If any fails, nothing is returned: the error lists every
- * destination that failed, so one run shows them all.
+ * destination that failed, so one run shows them all. Between destinations it yields to the event
+ * loop and honours `signal`, so a stop request is not held up by a large render.
  */
-export function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta): RenderedFile[] {
+export async function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
   for (const t of templates) {
+    if (templates.length > 1) await turn();
+    signal?.throwIfAborted();
     try {
       let text: string;
       if (t.format !== undefined) {

@@ -25,7 +25,8 @@ export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const data = await loadData(config, deps.source, deps.signal);
   deps.redactor.add([...data.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' })));
   const s = config.settings;
-  const files = renderAll(config.templates, data, { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value });
+  const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
+  const files = await renderAll(config.templates, data, meta, deps.signal);
   const result = await commitFiles(files, {
     dryRun: deps.dryRun,
     signal: deps.signal,

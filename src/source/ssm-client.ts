@@ -9,6 +9,8 @@ export interface SsmClientOptions {
   /** Undefined lets the SDK read AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL itself. */
   readonly endpoint?: string | undefined;
   readonly requestTimeoutMs: number;
+  /** Called for every failed attempt, including those the SDK then retries (to count throttling). */
+  readonly onAttemptError?: ((errorName: string) => void) | undefined;
 }
 
 /**
@@ -25,10 +27,27 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
       requestTimeout: options.requestTimeoutMs,
+      // Without this the handler only warns (on console) and the request runs on.
+      throwOnRequestTimeout: true,
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     },
   });
+  const onAttemptError = options.onAttemptError;
+  if (onAttemptError) {
+    // Inside the retry middleware, around the deserializer: sees each attempt's parsed error.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          onAttemptError((error as Error)?.name ?? 'Error');
+          throw error;
+        }
+      },
+      { step: 'deserialize', priority: 'high', name: 'ssmRenderAttemptObserver' },
+    );
+  }
   try {
     await client.config.region();
   } catch {

@@ -295,6 +295,16 @@ describe('the guide errors, each with its exit code and hint', () => {
     expect(lastLog(result)['msg']).toMatch(/Cannot reach Parameter Store for GetParametersByPath \(ECONNREFUSED\)/);
   });
 
+  it('a Parameter Store that hangs is cut off by request_timeout: the render ends, exit 3', async () => {
+    config(`${BASE}request_timeout: 1s\ntemplates:\n  - format: dotenv\n    destination: app.env\n`);
+    fake.inject({ kind: 'latency', latencyMs: 5_000 });
+    const started = performance.now();
+    const result = await render([], awsEnv({ AWS_MAX_ATTEMPTS: '1' }));
+    expect(result.code).toBe(3);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(lastLog(result)['msg']).toMatch(/Cannot reach Parameter Store for GetParametersByPath \((ETIMEDOUT|TimeoutError)\)/);
+  });
+
   it('a missing region is exit 2 and says which variable sets it', async () => {
     const result = await render([], awsEnv({ AWS_REGION: undefined }));
     expect(result.code).toBe(2);

@@ -73,3 +73,16 @@ templates:
     expect(load('{"env": "STAGING", "allow_empty": true}').allow_empty).toBe(true);
   });
 });
+
+describe('watch, on_change and exec keys', () => {
+  it('accepts them and checks each', () => {
+    const c = load('watch: { interval: 30s, jitter: 0.2, max_stale: 1h }\non_change: { command: [sh, -c, "true"], timeout: 5s, signal: SIGHUP, pid_file: /run/app.pid, touch: /tmp/x }\nexec: { reload_signal: SIGUSR1, on_change: restart, kill_timeout: 3s }\n');
+    expect(c.watch).toEqual({ interval: 30_000, jitter: 0.2, max_stale: 3_600_000 });
+    expect(c.exec).toEqual({ reload_signal: 'SIGUSR1', on_change: 'restart', kill_timeout: 3_000 });
+    expect(messageOf('watch: { interval: 500ms }\n')).toMatch(/`watch\.interval` to be at least `1s`/);
+    expect(messageOf('watch: { jitter: 2 }\n')).toMatch(/`watch\.jitter` to be a fraction between 0 and 1, such as 0\.1, got `2` \(number\)/);
+    expect(messageOf('on_change: { signal: SIGHUP }\n')).toMatch(/both `signal` and `pid_file`, or neither/);
+    expect(messageOf('on_change: { command: "kill -HUP 1" }\n')).toMatch(/`on_change\.command` to be a list/);
+    expect(messageOf('exec: { reload_signal: HUP }\n')).toMatch(/`exec\.reload_signal` to be a signal name/);
+  });
+});

@@ -1,0 +1,110 @@
+import type { Config } from '../config/config';
+import { parseDuration } from '../config/duration';
+import { ConfigError } from '../errors';
+import type { Logger } from '../log';
+import { noMetrics } from '../metrics';
+import { abandonInFlightTemps } from '../output/commit';
+import { ReadyFile } from '../output/ready-file';
+import { realClock } from '../runner/clock';
+import { Refresher } from '../runner/refresher';
+import { Wake } from '../runner/wake';
+import type { LoopDeps } from '../runner/watch-loop';
+import { WatchState } from '../runner/watch-state';
+import { startHealthServer, type HealthServer } from '../server/health-server';
+import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+
+export interface LoopOptions extends CommonOptions {
+  readonly wait?: string;
+  readonly interval?: string;
+  readonly listen?: string;
+  readonly readyFile?: string;
+}
+
+export interface OpenLoop {
+  readonly deps: LoopDeps;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly waitMs: number;
+  readonly stop: AbortController;
+  /** After each cycle: the ready file follows readiness. */
+  afterCycle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long a stop may take before the process exits anyway (removing any temp file it was writing). */
+export const STOP_DEADLINE_MS = 900;
+
+function duration(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new ConfigError(`Expected \`${flag}\` to be a duration such as \`30s\` or \`5m\`, got \`${value}\``);
+  return ms;
+}
+
+/** SIGTERM and SIGINT stop the loop; a stop that takes too long ends the process anyway, exit 0. */
+export function stopOnSignals(stop: AbortController, log: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) return;
+    log.info({ signal }, 'stopping');
+    stop.abort();
+    setTimeout(() => {
+      abandonInFlightTemps();
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
+  };
+  for (const signal of signals) process.on(signal, handler);
+}
+
+/** Everything `watch` and `exec` share: config, source, refresher, state, health server, ready file. */
+export async function openLoop(world: World, options: LoopOptions): Promise<OpenLoop> {
+  const { log, redactor } = await openSession(world, options);
+  const loaded = readConfig(world, options);
+  if (loaded.templates.length === 0) {
+    throw new ConfigError('Nothing to render: no `templates:` in the config file', { hint: 'add a `templates:` list to ssm-render.yaml' });
+  }
+  const config: Config = { ...loaded, watch: { ...loaded.watch, intervalMs: duration('--interval', options.interval, loaded.watch.intervalMs) } };
+  const waitMs = duration('--wait', options.wait, 60_000);
+  const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
+  const metrics = prom?.metrics ?? noMetrics;
+  const opened = await openSource(config, { metrics });
+  const clock = realClock;
+  const state = new WatchState(clock.now(), config.watch.maxStaleMs);
+  const stop = new AbortController();
+  const deps: LoopDeps = {
+    refresher: new Refresher({ config, source: opened.source, log, redactor }),
+    watch: config.watch,
+    clock,
+    stop: stop.signal,
+    wake: new Wake(),
+    state,
+    log,
+    metrics,
+    stats: opened.stats,
+  };
+  let server: HealthServer | undefined;
+  if (prom && options.listen !== undefined) {
+    // Alive while the loop ticks: the longest legitimate gap is one jittered interval plus a slow refresh.
+    const aliveDeadlineMs = config.watch.intervalMs * (1 + config.watch.jitter) + Math.max(waitMs, 10 * config.requestTimeoutMs) + 60_000;
+    server = await startHealthServer(options.listen, { state, clock, aliveDeadlineMs, maxStaleMs: config.watch.maxStaleMs, metrics: prom });
+    log.info({ address: server.address, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health endpoints listening');
+  }
+  const readyFile = options.readyFile !== undefined ? new ReadyFile(options.readyFile) : undefined;
+  return {
+    deps,
+    config,
+    log,
+    waitMs,
+    stop,
+    afterCycle: async () => {
+      await readyFile?.sync(state.ready(clock.now())).catch((error: unknown) => {
+        log.warn({ code: (error as { code?: string }).code }, `cannot update the ready file ${options.readyFile}`);
+      });
+    },
+    close: async () => {
+      state.running = false;
+      await readyFile?.remove();
+      await server?.close();
+      opened.close();
+    },
+  };
+}

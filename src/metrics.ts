@@ -1,0 +1,23 @@
+/** What the loop reports; the Prometheus registry implements it when --listen is given. */
+export interface LoopMetrics {
+  refresh(result: 'changed' | 'unchanged' | 'failed', durationMs: number): void;
+  failure(code: string): void;
+  call(operation: string, outcome: string, decrypted: number): void;
+  /** One throttled attempt, including those the SDK retried successfully. */
+  throttled(): void;
+  files(written: number, unchanged: number): void;
+  notification(kind: 'command' | 'signal' | 'touch' | 'reload' | 'restart', result: 'ok' | 'failed' | 'timeout'): void;
+  parameters(count: number): void;
+  lastSuccess(epochMs: number): void;
+}
+
+export const noMetrics: LoopMetrics = {
+  refresh: () => undefined,
+  failure: () => undefined,
+  call: () => undefined,
+  throttled: () => undefined,
+  files: () => undefined,
+  notification: () => undefined,
+  parameters: () => undefined,
+  lastSuccess: () => undefined,
+};

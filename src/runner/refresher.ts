@@ -1,0 +1,117 @@
+import type { Config } from '../config/config';
+import type { Logger, Redactor } from '../log';
+import type { Parameter, ParameterSource } from '../source/types';
+import { fingerprintFiles } from './fingerprint';
+import { renderOnce, type RenderOutcome } from './render-once';
+
+export type RefreshResult =
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'rendered'; readonly outcome: RenderOutcome };
+
+/** What the last good render was made of: enough to tell, cheaply, whether anything changed since. */
+interface Known {
+  readonly byPath: ReadonlyMap<string, Parameter>;
+  readonly named: ReadonlyMap<string, Parameter>;
+  readonly inputs: string;
+  readonly outputs: string;
+}
+
+const SECRETS_MANAGER = '/aws/reference/secretsmanager/';
+
+/** A source that answers from parameters already in hand. */
+function snapshot(byPath: readonly Parameter[], named: ReadonlyMap<string, Parameter>): ParameterSource {
+  return {
+    byPath: async () => [...byPath],
+    byNames: async (names) => new Map(names.map((n) => [n, named.get(n) as Parameter])),
+  };
+}
+
+/** The real source, remembering what it returned, so a full fetch can seed the known state. */
+function recording(source: ParameterSource) {
+  const seen = { byPath: [] as Parameter[], named: new Map<string, Parameter>() };
+  const wrapped: ParameterSource = {
+    byPath: async (path, options) => (seen.byPath = await source.byPath(path, options)),
+    byNames: async (names, options) => (seen.named = await source.byNames(names, options)),
+  };
+  return { source: wrapped, seen };
+}
+
+const sameVersion = (a: Parameter | undefined, b: Parameter) => a !== undefined && a.version === b.version && a.type === b.type;
+
+export interface RefresherDeps {
+  readonly config: Config;
+  /** Undefined in local dev mode: only the files and the environment are read. */
+  readonly source: ParameterSource | undefined;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+}
+
+/**
+ * Keeps the files fresh at the lowest cost. The first render fetches with decryption. Every later
+ * refresh lists the path without decryption (versions only, ceil(N/10) calls), decrypts only new or
+ * changed SecureStrings (GetParameters, batches of 10), and renders only when a parameter, a
+ * defaults file, a template, or a destination on disk changed. State moves only after a good commit,
+ * so a failed refresh leaves both the files and the last known good state as they were.
+ */
+export class Refresher {
+  private known: Known | undefined;
+
+  constructor(private readonly deps: RefresherDeps) {}
+
+  async refresh(signal?: AbortSignal): Promise<RefreshResult> {
+    const { config } = this.deps;
+    const inputFiles = [...config.defaults.yamlFiles, ...config.defaults.jsonFiles, ...config.templates.flatMap((t) => (t.source ? [t.source] : []))];
+    const destinations = config.templates.map((t) => t.destination);
+    const known = this.known;
+    const inputs = await fingerprintFiles(inputFiles);
+
+    if (known === undefined || this.deps.source === undefined) {
+      const outputs = known?.outputs;
+      if (known !== undefined && inputs === known.inputs && (await fingerprintFiles(destinations)) === outputs) return { kind: 'unchanged' };
+      const rec = this.deps.source ? recording(this.deps.source) : undefined;
+      const outcome = await this.render(rec?.source, signal);
+      this.known = { byPath: byName(rec?.seen.byPath ?? []), named: rec?.seen.named ?? new Map(), inputs, outputs: await fingerprintFiles(destinations) };
+      return { kind: 'rendered', outcome };
+    }
+
+    const source = this.deps.source;
+    const listing = await source.byPath(config.settings.path, { decrypt: false, signal });
+    const named = await this.namedVersions(source, known, signal);
+    const pathChanged = listing.length !== known.byPath.size || listing.some((p) => !sameVersion(known.byPath.get(p.name), p));
+    const namedChanged = [...named].some(([n, p]) => !sameVersion(known.named.get(n), p) || (n.startsWith(SECRETS_MANAGER) && p.value !== known.named.get(n)?.value));
+    if (!pathChanged && !namedChanged && inputs === known.inputs && (await fingerprintFiles(destinations)) === known.outputs) {
+      return { kind: 'unchanged' };
+    }
+
+    const stale = listing.filter((p) => p.type === 'SecureString' && !sameVersion(known.byPath.get(p.name), p)).map((p) => p.name);
+    const fresh = stale.length > 0 ? await source.byNames(stale, { decrypt: true, signal }) : new Map<string, Parameter>();
+    const byPath = listing.map((p) => (p.type === 'SecureString' ? (fresh.get(p.name) ?? (known.byPath.get(p.name) as Parameter)) : p));
+    const outcome = await this.render(snapshot(byPath, named), signal);
+    this.known = { byPath: byName(byPath), named, inputs, outputs: await fingerprintFiles(destinations) };
+    return { kind: 'rendered', outcome };
+  }
+
+  /** Named parameters with current plaintext: versions first, decrypting only what changed. */
+  private async namedVersions(source: ParameterSource, known: Known, signal: AbortSignal | undefined): Promise<Map<string, Parameter>> {
+    const names = [...new Set(this.deps.config.parameters.values())];
+    if (names.length === 0) return new Map();
+    // Secrets Manager references are only served decrypted, and carry no useful version.
+    const references = names.filter((n) => n.startsWith(SECRETS_MANAGER));
+    const plain = names.filter((n) => !n.startsWith(SECRETS_MANAGER));
+    const result = references.length > 0 ? await source.byNames(references, { decrypt: true, signal }) : new Map<string, Parameter>();
+    if (plain.length === 0) return result;
+    const versions = await source.byNames(plain, { decrypt: false, signal });
+    const stale = [...versions].filter(([n, p]) => p.type === 'SecureString' && !sameVersion(known.named.get(n), p)).map(([n]) => n);
+    const fresh = stale.length > 0 ? await source.byNames(stale, { decrypt: true, signal }) : new Map<string, Parameter>();
+    for (const [n, p] of versions) result.set(n, p.type === 'SecureString' ? (fresh.get(n) ?? (known.named.get(n) as Parameter)) : p);
+    return result;
+  }
+
+  private render(source: ParameterSource | undefined, signal: AbortSignal | undefined): Promise<RenderOutcome> {
+    return renderOnce({ config: this.deps.config, source, log: this.deps.log, redactor: this.deps.redactor, signal });
+  }
+}
+
+function byName(parameters: readonly Parameter[]): Map<string, Parameter> {
+  return new Map(parameters.map((p) => [p.name, p]));
+}

@@ -1,0 +1,30 @@
+/** What health checks and metrics read of the loop. Times are the clock's milliseconds. */
+export class WatchState {
+  firstSuccessAt: number | undefined;
+  lastSuccessAt: number | undefined;
+  lastAttemptAt: number | undefined;
+  lastErrorCode: string | undefined;
+  consecutiveFailures = 0;
+  parameters = 0;
+  running = true;
+  /** Updated whenever the loop does anything; a loop that stops ticking is not alive. */
+  lastTick: number;
+
+  constructor(
+    readonly startedAt: number,
+    private readonly maxStaleMs: number | undefined,
+  ) {
+    this.lastTick = startedAt;
+  }
+
+  /** Ready: a first good render happened and the data is not older than `max_stale`. */
+  ready(now: number): boolean {
+    if (this.lastSuccessAt === undefined) return false;
+    return this.maxStaleMs === undefined || now - this.lastSuccessAt <= this.maxStaleMs;
+  }
+
+  /** Alive: the loop runs and has ticked within `deadlineMs` (the longest it may legitimately wait). */
+  alive(now: number, deadlineMs: number): boolean {
+    return this.running && now - this.lastTick <= deadlineMs;
+  }
+}

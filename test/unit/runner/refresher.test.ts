@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../../../src/config/config';
+import { createLogger, Redactor } from '../../../src/log';
+import { Refresher } from '../../../src/runner/refresher';
+import type { FetchOptions, Parameter, ParameterSource } from '../../../src/source/types';
+import { scratch } from '../../support/tmp';
+
+// A source over an in-memory store that records what it was asked: the unit under test is the
+// refresher's choice of calls, so a stand-in source is enough here (integration tests use the real one).
+function memorySource(store: Map<string, Parameter>) {
+  const asked: Array<{ op: string; decrypt: boolean; names?: readonly string[] }> = [];
+  const shown = (p: Parameter, decrypt: boolean): Parameter => (p.type === 'SecureString' && !decrypt ? { ...p, value: `cipher-v${p.version}` } : p);
+  const source: ParameterSource = {
+    async byPath(path: string, { decrypt = true }: FetchOptions = {}) {
+      asked.push({ op: 'byPath', decrypt });
+      return [...store.values()].filter((p) => p.name.startsWith(path)).map((p) => shown(p, decrypt));
+    },
+    async byNames(names: readonly string[], { decrypt = true }: FetchOptions = {}) {
+      asked.push({ op: 'byNames', decrypt, names });
+      return new Map(names.map((n) => [n, shown(store.get(n) as Parameter, decrypt)]));
+    },
+  };
+  return { source, asked };
+}
+
+let s = scratch();
+afterEach(() => {
+  s.cleanup();
+  s = scratch();
+});
+
+async function setup(store: Map<string, Parameter>) {
+  s.write('ssm-render.yaml', 'prefix: /P\nenv: E\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n');
+  const config = loadConfig({ flags: {}, env: { AWS_REGION: 'eu-west-1' }, cwd: s.dir });
+  const log = await createLogger({ level: 'silent', format: 'json', redactor: new Redactor() });
+  const mem = memorySource(store);
+  return { refresher: new Refresher({ config, source: mem.source, log, redactor: new Redactor() }), ...mem };
+}
+
+const put = (store: Map<string, Parameter>, name: string, value: string, type: Parameter['type'] = 'SecureString') =>
+  store.set(name, { name, value, type, version: (store.get(name)?.version ?? 0) + 1 });
+
+describe('Refresher', () => {
+  it('renders with decryption first, then lists versions only and decrypts just what changed', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    put(store, '/P/E/B', 'b1');
+    put(store, '/P/E/C', 'plain', 'String');
+    const { refresher, asked } = await setup(store);
+
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(asked).toEqual([{ op: 'byPath', decrypt: true }]);
+
+    asked.length = 0;
+    expect((await refresher.refresh()).kind).toBe('unchanged');
+    expect(asked).toEqual([{ op: 'byPath', decrypt: false }]);
+
+    asked.length = 0;
+    put(store, '/P/E/B', 'b2');
+    put(store, '/P/E/C', 'plain2', 'String');
+    const result = await refresher.refresh();
+    expect(result.kind).toBe('rendered');
+    expect(asked).toEqual([{ op: 'byPath', decrypt: false }, { op: 'byNames', decrypt: true, names: ['/P/E/B'] }]);
+    const env = readFileSync(s.path('out/app.env'), 'utf8');
+    expect(env).toBe("A='a1'\nB='b2'\nC='plain2'\n");
+  });
+
+  it('re-renders when a destination was removed or edited on disk, even with nothing changed upstream', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    const { refresher } = await setup(store);
+    await refresher.refresh();
+    rmSync(s.path('out/app.env'));
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    writeFileSync(s.path('out/app.env'), 'tampered');
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\n");
+  });
+
+  it('keeps its last good state when a refresh fails, so the next one compares against it', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    const { refresher, source } = await setup(store);
+    await refresher.refresh();
+    const original = source.byPath;
+    source.byPath = async () => {
+      throw new Error('boom');
+    };
+    await expect(refresher.refresh()).rejects.toThrow('boom');
+    source.byPath = original;
+    expect((await refresher.refresh()).kind).toBe('unchanged');
+  });
+});
