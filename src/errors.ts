@@ -63,13 +63,42 @@ export class KmsAccessError extends AccessDeniedError {
 export class ParameterNotFoundError extends SsmRenderError {
   readonly code = 'PARAMETER_NOT_FOUND';
   readonly exitCode = 3;
+  /** Existing names that look like what was asked for (another ENV, another letter case); best effort. */
+  readonly nearMisses: readonly string[];
   constructor(
     message: string,
     readonly names: readonly string[],
+    details: ErrorDetails & { nearMisses?: readonly string[] } = {},
+  ) {
+    super(message, details);
+    this.nearMisses = details.nearMisses ?? [];
+  }
+}
+
+/** Exit 3: PutParameter without overwrite on a name that already exists. */
+export class ParameterExistsError extends SsmRenderError {
+  readonly code = 'PARAMETER_EXISTS';
+  readonly exitCode = 3;
+  constructor(
+    message: string,
+    /** The full name of the parameter that exists. */
+    readonly parameter: string,
     details: ErrorDetails = {},
   ) {
     super(message, details);
   }
+}
+
+/** Exit 2: Parameter Store refused the request itself (a bad name, a value too long for the tier, ...). */
+export class InvalidRequestError extends SsmRenderError {
+  readonly code: string = 'INVALID_REQUEST';
+  readonly exitCode = 2;
+}
+
+/** Exit 3: an account or parameter limit (10,000 standard parameters, 100 versions) stops the write. */
+export class LimitExceededError extends SsmRenderError {
+  readonly code = 'LIMIT_EXCEEDED';
+  readonly exitCode = 3;
 }
 
 /** Exit 3: Parameter Store kept throttling after the SDK's retries. */

@@ -8,6 +8,9 @@ import { ssmSource, type CallObserver } from '../source/ssm';
 import type { LoopMetrics } from '../metrics';
 import type { ParameterSource } from '../source/types';
 import { CallStats } from '../runner/stats';
+import { nearMissFinder, type NearMissFinder } from '../source/near-misses';
+import { ssmAdmin } from '../source/ssm-admin';
+import type { Input } from './stdin';
 
 /** The world a command runs in; injected so tests can run commands in-process. */
 export interface World {
@@ -17,6 +20,8 @@ export interface World {
   readonly stdout: (text: string) => void;
   /** Log lines go here (stderr by default). */
   readonly stderr?: ((line: string) => void) | undefined;
+  /** Standard input, for `put -` and `delete`'s confirmation (process.stdin by default). */
+  readonly stdin?: Input | undefined;
 }
 
 export interface CommonOptions extends GlobalFlags {
@@ -59,6 +64,8 @@ export function readConfig(world: World, options: CommonOptions, extra: Partial<
 
 export interface OpenSource {
   readonly source: ParameterSource | undefined;
+  /** Best-effort search for names close to a missing one; for one-shot commands, not the watch loop. */
+  readonly nearMisses?: NearMissFinder | undefined;
   readonly stats: CallStats;
   close(): void;
 }
@@ -85,5 +92,6 @@ export async function openSource(config: Config, observers: SourceObservers = {}
     stats.record(call);
     metrics?.call(call.operation, call.outcome, call.decrypted);
   };
-  return { source: ssmSource({ client, region, onCall }), stats, close: () => client.destroy() };
+  const site = { client, region, onCall };
+  return { source: ssmSource(site), nearMisses: nearMissFinder(ssmAdmin(site)), stats, close: () => client.destroy() };
 }

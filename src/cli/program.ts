@@ -4,6 +4,12 @@ import { isSsmRenderError } from '../errors';
 import { registerRender } from './render';
 import { registerWatch } from './watch';
 import { registerExec } from './exec';
+import { registerGet } from './get';
+import { registerLs } from './ls';
+import { registerPut } from './put';
+import { registerDelete } from './delete';
+import { registerHealthCheck } from './health-check';
+import { registerIamPolicy } from './iam-policy';
 import type { World } from './context';
 
 export const VERSION: string = version;
@@ -27,6 +33,12 @@ export function buildProgram(world: World, run: (task: () => Promise<number | vo
   registerRender(program, world, run);
   registerWatch(program, world, run);
   registerExec(program, world, run);
+  registerGet(program, world, run);
+  registerLs(program, world, run);
+  registerPut(program, world, run);
+  registerDelete(program, world, run);
+  registerHealthCheck(program, world, run);
+  registerIamPolicy(program, world, run);
   program
     .command('version')
     .description('print the version')

@@ -38,7 +38,7 @@ export async function renderCommand(world: World, options: RenderOptions): Promi
   }
   const opened = await openSource(config);
   try {
-    const outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true });
+    const outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true, nearMisses: opened.nearMisses });
     if (options.dryRun) {
       for (const d of outcome.written) world.stdout(`would write ${d}\n`);
       for (const d of outcome.unchanged) world.stdout(`unchanged ${d}\n`);

@@ -20,6 +20,8 @@ export interface SettingsInput {
   readonly flags: GlobalFlags;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** False for commands that work on full names (`get /A/B`): then a missing prefix or env is no error. */
+  readonly requirePath?: boolean | undefined;
 }
 
 /** A setting's value and where it came from, e.g. `AWS_REGION (.env.staging)`. */
@@ -40,6 +42,8 @@ export interface Settings {
   readonly endpoint: Resolved<string> | undefined;
   /** `/<prefix>/<env>/` */
   readonly path: string;
+  /** Whether both the prefix and the env were set somewhere, so that `path` means something. */
+  readonly pathKnown: boolean;
   readonly configFile: string | undefined;
   readonly envFiles: readonly string[];
   /** The process environment over the `.env` files: what the guide calls "environment variables". */
@@ -131,12 +135,13 @@ export function resolveSettings(input: SettingsInput): Settings {
         : { value: false, from: 'default' };
 
   const prefixSetting = pick(fromValue(input.flags.prefix, '--prefix'), lookup('PARAMETER_STORE_PREFIX'), fromValue(file.prefix, `prefix (${configName})`));
-  if (!local.value && prefixSetting === undefined) {
+  const requirePath = input.requirePath !== false && !local.value;
+  if (requirePath && prefixSetting === undefined) {
     throw new ConfigError('No Parameter Store prefix is set', {
       hint: 'set PARAMETER_STORE_PREFIX (e.g. /ELASMETRICS), --prefix, or `prefix:` in ssm-render.yaml; or LOCAL_DEV_MODE=true to work without AWS',
     });
   }
-  if (!local.value && envSetting === undefined) {
+  if (requirePath && envSetting === undefined) {
     throw new ConfigError('No environment is set, so the parameter path is unknown', {
       hint: 'set ENV (e.g. STAGING), --env, or `env:` in ssm-render.yaml: parameters are read from /<prefix>/<ENV>/',
     });
@@ -170,6 +175,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     ),
     endpoint,
     path: `${prefix.value}/${env.value}/`,
+    pathKnown: prefixSetting !== undefined && envSetting !== undefined,
     configFile,
     envFiles: files.map((f) => f.file),
     environment,

@@ -3,7 +3,15 @@ import { buildDataSet, type DataSet } from '../data/dataset';
 import type { DataEntry } from '../data/entry';
 import { environmentLayer, fileLayer, parameterStoreLayer, valuesLayer } from '../data/layers';
 import { ParameterNotFoundError, RenderError } from '../errors';
+import { withNearMisses, type NearMissFinder } from '../source/near-misses';
 import type { Parameter, ParameterSource } from '../source/types';
+
+export interface LoadOptions {
+  /** Looks for names close to a missing one (another ENV, another letter case); absent: no search. */
+  readonly nearMisses?: NearMissFinder | undefined;
+  /** Local dev mode: false lists what there is without failing on a missing `required` key (for `ls`). */
+  readonly checkRequired?: boolean | undefined;
+}
 
 /** Where the parameters were read, for messages: `/ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))`. */
 export function describePath(config: Config): string {
@@ -11,7 +19,17 @@ export function describePath(config: Config): string {
   return `${path} (ENV=${env.value} from ${env.from})`;
 }
 
-async function parameterStore(config: Config, source: ParameterSource, signal: AbortSignal | undefined): Promise<DataEntry[]> {
+async function parameterStore(config: Config, source: ParameterSource, signal: AbortSignal | undefined, finder: NearMissFinder | undefined): Promise<DataEntry[]> {
+  try {
+    return await fromParameterStore(config, source, signal);
+  } catch (error) {
+    if (!(error instanceof ParameterNotFoundError) || signal?.aborted) throw error;
+    const { prefix, env } = config.settings;
+    throw await withNearMisses(error, finder, { prefix: prefix.value, env: env.value });
+  }
+}
+
+async function fromParameterStore(config: Config, source: ParameterSource, signal: AbortSignal | undefined): Promise<DataEntry[]> {
   const path = config.settings.path;
   const byPath = await source.byPath(path, { signal });
   const byName = config.parameters.size > 0 ? await source.byNames([...config.parameters.values()], { signal }) : new Map<string, Parameter>();
@@ -44,16 +62,16 @@ async function parameterStore(config: Config, source: ParameterSource, signal: A
  * environment, then YAML defaults files, then JSON defaults files, then `defaults.values`.
  * A failed fetch throws; it never becomes empty data.
  */
-export async function loadData(config: Config, source: ParameterSource | undefined, signal?: AbortSignal): Promise<DataSet> {
+export async function loadData(config: Config, source: ParameterSource | undefined, signal?: AbortSignal, options: LoadOptions = {}): Promise<DataSet> {
   const local = config.settings.local.value;
   if (!local && !source) throw new Error('a Parameter Store source is needed outside local dev mode');
-  const fromStore = local ? [] : await parameterStore(config, source as ParameterSource, signal);
+  const fromStore = local ? [] : await parameterStore(config, source as ParameterSource, signal, options.nearMisses);
   const files = [...config.defaults.yamlFiles.map((f) => fileLayer(f, 'yaml')), ...config.defaults.jsonFiles.map((f) => fileLayer(f, 'json'))];
   const values = valuesLayer(config.defaults.values);
   const known = new Set([...[fromStore, ...files, values].flat().map((e) => e.key), ...config.required, ...config.parameters.keys()]);
   const environment = environmentLayer(known, config.settings.environment, config.aliases);
   const data = buildDataSet([fromStore, environment, ...files, values]);
-  if (local) {
+  if (local && options.checkRequired !== false) {
     const missing = config.required.filter((key) => !data.entries.get(key)?.value);
     if (missing.length > 0) {
       const names = missing.map((key) => {

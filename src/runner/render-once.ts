@@ -3,6 +3,7 @@ import type { DataSet } from '../data/dataset';
 import type { Logger, Redactor } from '../log';
 import { commitFiles, type CommitResult } from '../output/commit';
 import { renderAll } from '../render/render-all';
+import type { NearMissFinder } from '../source/near-misses';
 import type { ParameterSource } from '../source/types';
 import { loadData } from './load-data';
 
@@ -13,6 +14,8 @@ export interface RenderDeps {
   readonly redactor: Redactor;
   readonly signal?: AbortSignal | undefined;
   readonly dryRun?: boolean;
+  /** On "Parameter not found", look for near misses (one-shot commands; never the watch loop's retries). */
+  readonly nearMisses?: NearMissFinder | undefined;
 }
 
 export interface RenderOutcome extends CommitResult {
@@ -22,7 +25,7 @@ export interface RenderOutcome extends CommitResult {
 /** One render: fetch -> merge -> render every file in memory -> commit (or, in a dry run, compare). */
 export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const { config, log } = deps;
-  const data = await loadData(config, deps.source, deps.signal);
+  const data = await loadData(config, deps.source, deps.signal, { nearMisses: deps.nearMisses });
   deps.redactor.add([...data.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' })));
   const s = config.settings;
   const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };

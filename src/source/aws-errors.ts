@@ -1,7 +1,10 @@
 import {
   AccessDeniedError,
   CredentialsError,
+  InvalidRequestError,
   KmsAccessError,
+  LimitExceededError,
+  ParameterExistsError,
   ParameterNotFoundError,
   ServiceError,
   ThrottledError,
@@ -34,7 +37,8 @@ const CREDENTIALS_REJECTED = new Set([
   'MissingAuthenticationTokenException',
 ]);
 const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired']);
-const THROTTLED = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'TooManyUpdates']);
+const THROTTLED = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const WRITES = new Set(['PutParameter', 'DeleteParameter', 'DeleteParameters']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export const CREDENTIALS_HINT =
@@ -48,6 +52,12 @@ function parameterArn(region: string | undefined, resource: string): string {
 function kmsError(error: AwsLikeError, ctx: AwsCallContext): KmsAccessError {
   const key = /arn:aws:kms:[^\s)]+/.exec(error.message ?? '')?.[0];
   const where = key ? ` (key ${key})` : '';
+  if (ctx.operation === 'PutParameter') {
+    return new KmsAccessError(`KMS refused to encrypt ${ctx.resource}${where}`, 'kms:Encrypt', key ?? 'the --key-id key', {
+      hint: `check that --key-id names a key in ${ctx.region ?? 'this region'} (a key ARN, key id or alias/NAME) and allow kms:Encrypt and kms:GenerateDataKey on it; \`ssm-render iam-policy --read-write --kms-key-arn ARN\` prints the statement`,
+      cause: error,
+    });
+  }
   return new KmsAccessError(`KMS refused to decrypt a SecureString in ${ctx.resource}${where}`, 'kms:Decrypt', key ?? 'the parameter\'s KMS key', {
     hint: `allow kms:Decrypt${key ? ` on ${key}` : ''} for this role, with the condition kms:ViaService = ssm.${ctx.region ?? '<region>'}.amazonaws.com, and check the key policy; \`ssm-render iam-policy --kms-key-arn ARN\` prints the statement`,
     cause: error,
@@ -81,12 +91,15 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     const action = `ssm:${ctx.operation}`;
-    const resource = parameterArn(ctx.region, ctx.resource);
+    const resource = ctx.operation === 'DescribeParameters' ? `arn:aws:ssm:${ctx.region ?? '*'}:*:*` : parameterArn(ctx.region, ctx.resource);
+    const command = WRITES.has(ctx.operation) ? 'ssm-render iam-policy --read-write' : 'ssm-render iam-policy';
     return new AccessDeniedError(`Access denied: ${action} on ${ctx.resource}`, action, resource, {
-      hint: `allow ${action} on ${resource} for this role; \`ssm-render iam-policy\` prints the least-privilege policy`,
+      hint: `allow ${action} on ${resource} for this role; \`${command}\` prints the least-privilege policy`,
       cause: raw,
     });
   }
+  const write = writeError(name, ctx, raw);
+  if (write) return write;
   if (THROTTLED.has(name) || error.$retryable?.throttling) {
     const attempts = error.$metadata?.attempts;
     return new ThrottledError(`Parameter Store throttled ${ctx.operation}${attempts ? ` after ${attempts} attempts` : ''}`, {
@@ -113,9 +126,68 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
       cause: raw,
     });
   }
+  if (name === 'ValidationException') {
+    // AWS's message is never shown: for PutParameter it can quote the value. It only picks the hint.
+    return new InvalidRequestError(`Parameter Store rejected ${ctx.operation} on ${ctx.resource} as invalid (ValidationException)`, {
+      hint: validationHint(ctx.operation, error.message ?? ''),
+      cause: raw,
+    });
+  }
   return new ServiceError(`Parameter Store refused ${ctx.operation} on ${ctx.resource} (${name}${status ? `, HTTP ${status}` : ''})`, {
-    hint: name === 'ValidationException' ? 'check the path and the parameter names in the config' : 'see the AWS error code',
+    hint: 'see the AWS error code',
     retryable: name === 'InvalidNextToken',
     cause: raw,
   });
+}
+
+function validationHint(operation: string, message: string): string {
+  if (/tier|maximum parameter value|4096|8192/i.test(message)) return 'the value is longer than its tier allows (Standard: 4 KB): pass --tier Advanced (8 KB) or Intelligent-Tiering';
+  if (/type is required/i.test(message)) return 'a new parameter needs a type: pass --type String, StringList or SecureString';
+  if (/KeyId/i.test(message)) return '--key-id applies to SecureString parameters only';
+  if (/name|path/i.test(message)) return 'names start with /, hold only letters, digits and _ . - between slashes, and do not start with aws or ssm';
+  if (operation === 'GetParametersByPath' || operation === 'GetParameters') return 'check the path and the parameter names in the config';
+  return 'check the name, the type, the tier and the value\'s size (AWS\'s own message is not shown: it can quote the value)';
+}
+
+/** The errors only a write can meet: each names the parameter and the way out. */
+function writeError(name: string, ctx: AwsCallContext, cause: unknown): SsmRenderError | undefined {
+  switch (name) {
+    case 'ParameterAlreadyExists':
+      return new ParameterExistsError(`Parameter ${ctx.resource} already exists`, ctx.resource, {
+        hint: 'pass --overwrite to store a new version of it (library: `overwrite: true`)',
+        cause,
+      });
+    case 'ParameterLimitExceeded':
+      return new LimitExceededError(`Parameter Store refused to create ${ctx.resource}: the account has reached its parameter limit (ParameterLimitExceeded)`, {
+        hint: 'delete parameters no longer used, or create Advanced parameters (--tier Advanced: 100,000 per account and region)',
+        cause,
+      });
+    case 'ParameterMaxVersionLimitExceeded':
+      return new LimitExceededError(`Parameter ${ctx.resource} has 100 versions and its oldest carries a label, so no version can be added (ParameterMaxVersionLimitExceeded)`, {
+        hint: 'move that label to a newer version (aws ssm label-parameter-version), then put again',
+        cause,
+      });
+    case 'HierarchyLevelLimitExceededException':
+      return new InvalidRequestError(`Parameter name ${ctx.resource} has more than 15 levels (HierarchyLevelLimitExceededException)`, {
+        hint: 'a name can have at most 15 levels of /',
+        cause,
+      });
+    case 'TooManyUpdates':
+      return new ThrottledError(`Too many concurrent updates to ${ctx.resource} (TooManyUpdates)`, {
+        hint: 'another writer is changing this parameter at the same time; try again in a few seconds',
+        cause,
+      });
+    case 'ParameterPatternMismatchException':
+      return new InvalidRequestError(`The value does not match the allowed pattern of ${ctx.resource} (ParameterPatternMismatchException)`, {
+        hint: 'see the pattern with `aws ssm describe-parameters`; the value is not shown',
+        cause,
+      });
+    case 'UnsupportedParameterType':
+      return new InvalidRequestError(`Parameter Store rejected the type of ${ctx.resource} (UnsupportedParameterType)`, {
+        hint: 'pass --type String, StringList or SecureString',
+        cause,
+      });
+    default:
+      return undefined;
+  }
 }

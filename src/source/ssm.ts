@@ -1,15 +1,9 @@
 import { GetParametersByPathCommand, GetParametersCommand, type Parameter as SdkParameter } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError, ServiceError } from '../errors';
-import { fromAwsError } from './aws-errors';
+import { sendCommand, type CallObserver, type SsmSender } from './send';
 import type { FetchOptions, Parameter, ParameterSource, ParameterType } from './types';
 
-/** The one thing the source needs of an SSMClient, so tests can hand in the real client or another. */
-export interface SsmSender {
-  send(command: GetParametersByPathCommand | GetParametersCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
-}
-
-/** Called once per API call: feeds the summary log line and the metrics. */
-export type CallObserver = (call: { operation: string; outcome: string; decrypted: number; durationMs: number }) => void;
+export type { CallObserver, SsmSender } from './send';
 
 export interface SsmSourceOptions {
   readonly client: SsmSender;
@@ -37,29 +31,19 @@ function splitSelector(name: string): { base: string; selector: string } {
 
 /** Parameter Store through the SDK: every page of a path, named parameters in batches of 10. */
 export function ssmSource(options: SsmSourceOptions): ParameterSource {
-  async function call<T>(operation: string, resource: string, command: GetParametersByPathCommand | GetParametersCommand, signal: AbortSignal | undefined, decrypted: (out: T) => number): Promise<T> {
-    const started = performance.now();
-    try {
-      const out = (await options.client.send(command, signal ? { abortSignal: signal } : {})) as T;
-      options.onCall?.({ operation, outcome: 'ok', decrypted: decrypted(out), durationMs: performance.now() - started });
-      return out;
-    } catch (raw) {
-      const error = fromAwsError(raw, { operation, resource, region: options.region });
-      options.onCall?.({ operation, outcome: 'code' in error ? String(error.code) : error.name, decrypted: 0, durationMs: performance.now() - started });
-      throw error;
-    }
-  }
+  const call = <T>(operation: string, resource: string, command: GetParametersByPathCommand | GetParametersCommand, signal: AbortSignal | undefined, decrypted: (out: T) => number): Promise<T> =>
+    sendCommand<T>(options, { operation, resource, command, signal, decrypted });
 
   const countSecure = (decrypt: boolean) => (out: { Parameters?: SdkParameter[] }) =>
     decrypt ? (out.Parameters ?? []).filter((p) => p.Type === 'SecureString').length : 0;
 
   return {
-    async byPath(path: string, { decrypt = true, signal }: FetchOptions = {}): Promise<Parameter[]> {
+    async byPath(path: string, { decrypt = true, recursive = true, signal }: FetchOptions = {}): Promise<Parameter[]> {
       const parameters: Parameter[] = [];
       const seenTokens = new Set<string>();
       let token: string | undefined;
       do {
-        const command = new GetParametersByPathCommand({ Path: path, Recursive: true, WithDecryption: decrypt, MaxResults: BATCH, NextToken: token });
+        const command = new GetParametersByPathCommand({ Path: path, Recursive: recursive, WithDecryption: decrypt, MaxResults: BATCH, NextToken: token });
         const page = await call<{ Parameters?: SdkParameter[]; NextToken?: string }>('GetParametersByPath', path, command, signal, countSecure(decrypt));
         for (const p of page.Parameters ?? []) parameters.push(toParameter(p));
         // An empty page that carries a token is not the end; a token seen twice would loop forever.

@@ -22,6 +22,8 @@ export interface ParameterVersion {
 
 export interface FetchOptions {
   readonly decrypt?: boolean;
+  /** For `byPath`: every level below the path (default), or only its direct children. */
+  readonly recursive?: boolean;
   readonly signal?: AbortSignal | undefined;
 }
 

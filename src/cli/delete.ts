@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { ParameterNotFoundError, SsmRenderError } from '../errors';
+import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { resolveName } from './names';
+import { explainNotFound } from './not-found';
+import { openStore } from './open-store';
+import { refuseInLocalMode } from './local-mode';
+import { processInput } from './stdin';
+
+interface DeleteOptions extends CommonOptions {
+  readonly yes?: boolean;
+}
+
+/** Exit 2: the deletion was not confirmed (no --yes off a terminal, or an answer other than yes). */
+class NotConfirmedError extends SsmRenderError {
+  readonly code = 'NOT_CONFIRMED';
+  readonly exitCode = 2;
+}
+
+/** `ssm-render delete NAME`: asks first on a terminal; elsewhere only with --yes. */
+export async function deleteCommand(world: World, raw: string, options: DeleteOptions): Promise<void> {
+  await openSession(world, options);
+  const config = readConfig(world, options, { requirePath: false });
+  refuseInLocalMode('delete', config.settings);
+  const name = resolveName(raw, config.settings, 'write');
+  const input = world.stdin ?? processInput();
+  if (!options.yes && !input.isTTY) {
+    throw new NotConfirmedError(`Refusing to delete ${name} without confirmation: standard input is not a terminal`, { hint: 'pass --yes to delete without asking' });
+  }
+  const store = await openStore(config);
+  try {
+    if (!options.yes) {
+      const current = await store.admin.get(name, { decrypt: false });
+      const answer = await input.question(`Delete ${name} (${current.type}, version ${current.version})? [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) throw new NotConfirmedError(`Not deleted: ${name}`, { hint: 'answer y to delete, or pass --yes' });
+    }
+    await store.admin.delete(name);
+    world.stdout(`deleted ${name}\n`);
+  } catch (error) {
+    if (error instanceof ParameterNotFoundError) throw await explainNotFound(error, config.settings, store.nearMisses);
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+export function registerDelete(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
+  program
+    .command('delete')
+    .description('delete a parameter (every version); asks on a terminal unless --yes, refuses without --yes elsewhere')
+    .argument('<name>', 'a full name or a key relative to /<prefix>/<env>/')
+    .option('-y, --yes', 'delete without asking')
+    .action((name: string, _opts: unknown, command: Command) => run(() => deleteCommand(world, name, command.optsWithGlobals<DeleteOptions>())));
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import type { Config } from '../config/config';
+import { ConfigError } from '../errors';
+import { checkLocal, checkParameters, failed, ok, type HealthCheck } from '../runner/health-checks';
+import { findCredentials, findEndpoint } from '../source/client-info';
+import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { formatHealthJson, formatHealthText, summarize, type SettingLine } from './health-format';
+import { describeSettingsPath } from './names';
+import { openStore, type OpenStore } from './open-store';
+
+interface HealthOptions extends CommonOptions {
+  readonly json?: boolean;
+}
+
+function settingLines(config: Config, sdkRegion: string | undefined): SettingLine[] {
+  const s = config.settings;
+  const line = (name: string, value: string | boolean | undefined, from: string | undefined): SettingLine => ({
+    name,
+    value: value === undefined || value === '' ? '(not set)' : String(value),
+    from: from ?? '-',
+  });
+  return [
+    line('USE_PARAMETER_STORE', s.useParameterStore.value, s.useParameterStore.from),
+    line('LOCAL_DEV_MODE', s.localDevMode.value, s.localDevMode.from),
+    line('ENV', s.env.value, s.env.from),
+    line('AWS_REGION', s.region?.value ?? sdkRegion, s.region?.from ?? (sdkRegion ? 'the SDK\'s shared config (aws configure)' : undefined)),
+    line('PARAMETER_STORE_PREFIX', s.prefix.value, s.prefix.from),
+    line('config file', s.configFile ?? '(none)', '-'),
+    line('.env files', s.envFiles.join(', ') || '(none)', '-'),
+  ];
+}
+
+/** The AWS checks in order; each one that fails stops those that need it. */
+async function awsChecks(world: World, config: Config, onRegion: (region: string) => void, sawValue: (v: string) => void): Promise<HealthCheck[]> {
+  const s = config.settings;
+  const checks: HealthCheck[] = [];
+  let store: OpenStore;
+  try {
+    store = await openStore(config);
+  } catch (error) {
+    return [failed('region', error)];
+  }
+  try {
+    onRegion(store.region);
+    checks.push(ok('region', `${store.region} (from ${s.region?.from ?? 'the SDK\'s shared config'})`));
+    const endpoint = await findEndpoint(store.client, s.endpoint, world.env, store.region);
+    checks.push(ok('endpoint', `${endpoint.value} (from ${endpoint.from})`));
+    const where = describeSettingsPath(s);
+    if (where === undefined) {
+      checks.push(failed('path', new ConfigError('No Parameter Store path: the prefix or the env is not set', {
+        hint: 'set PARAMETER_STORE_PREFIX (e.g. /ELASMETRICS) and ENV (e.g. STAGING), or --prefix and --env, or `prefix:` and `env:` in ssm-render.yaml',
+      })));
+    } else {
+      checks.push(ok('path', `${where}; prefix from ${s.prefix.from}`));
+    }
+    try {
+      checks.push(ok('credentials', `found: ${(await findCredentials(store.client, world.env)).description}`));
+    } catch (error) {
+      return [...checks, failed('credentials', error)];
+    }
+    if (where !== undefined) checks.push(...(await checkParameters(config, { ...store, sawValue })));
+    return checks;
+  } finally {
+    store.close();
+  }
+}
+
+/** `ssm-render health-check`: settings and where they came from, then every check; exit 0 only when all pass. */
+export async function healthCheckCommand(world: World, options: HealthOptions): Promise<number> {
+  const { redactor } = await openSession(world, options);
+  const config = readConfig(world, options, { requirePath: false });
+  let sdkRegion: string | undefined;
+  const checks = config.settings.local.value
+    ? await checkLocal(config)
+    : await awsChecks(world, config, (r) => (sdkRegion = r), (value) => redactor.add([{ value, secure: true }]));
+  const report = summarize(config.settings.local.value, settingLines(config, sdkRegion), checks);
+  world.stdout(options.json ? formatHealthJson(report) : formatHealthText(report));
+  return report.exitCode;
+}
+
+export function registerHealthCheck(program: Command, world: World, run: (task: () => Promise<number | void>) => Promise<void>): void {
+  program
+    .command('health-check')
+    .description('check region, endpoint, credentials (their kind, never the keys), the path and every required parameter; exit 0 only when all pass')
+    .option('--json', 'print the report as JSON')
+    .action((_opts: unknown, command: Command) => run(() => healthCheckCommand(world, command.optsWithGlobals<HealthOptions>())));
+}

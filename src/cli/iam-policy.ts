@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../errors';
+import { buildPolicy, kmsKeyArnProblem } from '../source/iam-policy';
+import { createSsmClient } from '../source/ssm-client';
+import { openSession, readConfig, type CommonOptions, type World } from './context';
+
+interface PolicyOptions extends CommonOptions {
+  readonly readWrite?: boolean;
+  readonly kmsKeyArn?: string;
+  readonly accountId?: string;
+}
+
+/** The region as the SDK would resolve it (flags, variables, config file, then `aws configure`); no network. */
+async function resolveRegion(region: string | undefined): Promise<string> {
+  if (region !== undefined) return region;
+  const client = await createSsmClient({ region: undefined, endpoint: undefined, requestTimeoutMs: 1_000 });
+  try {
+    return await client.config.region();
+  } finally {
+    client.destroy();
+  }
+}
+
+/** `ssm-render iam-policy`: the least-privilege policy for the resolved prefix, env and region, as JSON. */
+export async function iamPolicyCommand(world: World, options: PolicyOptions): Promise<void> {
+  await openSession(world, options);
+  const config = readConfig(world, options, { requirePath: false });
+  if (!config.settings.pathKnown) {
+    throw new ConfigError('iam-policy needs the prefix and the env to name the parameters', { hint: 'set PARAMETER_STORE_PREFIX and ENV (or --prefix and --env, or `prefix:` and `env:` in ssm-render.yaml)' });
+  }
+  if (options.kmsKeyArn !== undefined) {
+    const problem = kmsKeyArnProblem(options.kmsKeyArn);
+    if (problem) throw new ConfigError(`\`--kms-key-arn\` \`${options.kmsKeyArn}\` cannot be used: ${problem}`, { hint: 'find it with `aws kms describe-key --key-id alias/NAME`' });
+  }
+  const account = options.accountId ?? '*';
+  if (account !== '*' && !/^\d{12}$/.test(account)) throw new ConfigError(`Expected \`--account-id\` to be 12 digits, got \`${account}\``);
+  const region = await resolveRegion(config.settings.region?.value);
+  const policy = buildPolicy({ region, account, path: config.settings.path, parameters: [...config.parameters.values()], readWrite: options.readWrite === true, kmsKeyArn: options.kmsKeyArn });
+  world.stdout(`${JSON.stringify(policy, null, 2)}\n`);
+}
+
+export function registerIamPolicy(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
+  program
+    .command('iam-policy')
+    .description('print the least-privilege IAM policy (JSON) for reading /<prefix>/<env>/ in the resolved region')
+    .option('--read-write', 'also allow ssm:PutParameter and ssm:DeleteParameter under the path (for put and delete)')
+    .option('--kms-key-arn <arn>', 'the customer managed KMS key of the SecureStrings (default: any key, only through Parameter Store)')
+    .option('--account-id <id>', 'the 12-digit AWS account id to put in the ARNs (default *)')
+    .action((_opts: unknown, command: Command) => run(() => iamPolicyCommand(world, command.optsWithGlobals<PolicyOptions>())));
+}

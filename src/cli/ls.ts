@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import type { Config } from '../config/config';
+import { ConfigError, ParameterNotFoundError } from '../errors';
+import { loadData } from '../runner/load-data';
+import { withTrailingSlash } from '../source/names';
+import type { Parameter } from '../source/types';
+import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { formatDocument, formatJson, formatTable, LS_FORMATS, type Listed, type LsFormat } from './ls-format';
+import { explainNotFound } from './not-found';
+import { openStore, type OpenStore } from './open-store';
+import { describeSettingsPath, resolvePath } from './names';
+
+interface LsOptions extends CommonOptions {
+  readonly recursive?: boolean;
+  readonly format?: string;
+  readonly showValues?: boolean;
+}
+
+interface Listing {
+  readonly items: Listed[];
+  /** Non-recursive listings: the sub-paths below, each once (`/ELASMETRICS/STAGING/MYSQL/`). */
+  readonly subPaths: string[];
+}
+
+const toListed = (p: Parameter, path: string, showValues: boolean): Listed => ({
+  name: p.name,
+  key: p.name.slice(path.length),
+  type: p.type,
+  version: p.version,
+  lastModified: p.lastModified,
+  value: showValues ? p.value : undefined,
+});
+
+/** One recursive listing without decryption; only the values shown are decrypted afterwards. */
+async function fromStore(store: OpenStore, path: string, options: LsOptions): Promise<Listing> {
+  const showValues = options.showValues === true;
+  if (options.recursive) {
+    const all = await store.source.byPath(path, { recursive: true, decrypt: showValues });
+    return { items: all.map((p) => toListed(p, path, showValues)), subPaths: [] };
+  }
+  const all = await store.source.byPath(path, { recursive: true, decrypt: false });
+  const direct = all.filter((p) => !p.name.slice(path.length).includes('/'));
+  const subPaths = [...new Set(all.filter((p) => !direct.includes(p)).map((p) => `${path}${p.name.slice(path.length).split('/')[0]}/`))];
+  const secure = showValues ? direct.filter((p) => p.type === 'SecureString').map((p) => p.name) : [];
+  const decrypted = secure.length > 0 ? await store.source.byNames(secure, { decrypt: true }) : new Map<string, Parameter>();
+  return { items: direct.map((p) => toListed(decrypted.get(p.name) ?? p, path, showValues)), subPaths };
+}
+
+/** Local dev mode lists keys: PATH is a key prefix (`MYSQL`), or a full path under /<prefix>/<env>/. */
+function localPrefix(raw: string | undefined, settings: Config['settings']): string {
+  if (raw === undefined || raw === '' || raw === '/') return '';
+  if (!raw.startsWith('/')) return `${raw.replace(/\/+$/, '')}/`;
+  const full = withTrailingSlash(raw);
+  if (!settings.pathKnown || !full.startsWith(settings.path)) {
+    throw new ConfigError(`Local dev mode lists keys, and \`${raw}\` is not under ${settings.pathKnown ? settings.path : 'a configured /<prefix>/<env>/'}`, {
+      hint: 'give a key prefix such as MYSQL, or turn LOCAL_DEV_MODE off to list Parameter Store',
+    });
+  }
+  return full.slice(settings.path.length);
+}
+
+/** Local dev mode: the merged data (environment, .env files, defaults files and values). */
+async function fromLocal(config: Config, raw: string | undefined, options: LsOptions): Promise<Listing> {
+  const prefix = localPrefix(raw, config.settings);
+  const data = await loadData(config, undefined, undefined, { checkRequired: false });
+  const items: Listed[] = [];
+  const subPaths = new Set<string>();
+  for (const [key, e] of data.entries) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    if (!options.recursive && rest.includes('/')) {
+      subPaths.add(`${prefix}${rest.split('/')[0]}/`);
+      continue;
+    }
+    items.push({ name: key, key: rest, type: e.type, from: `${e.origin} (${e.layer})`, value: options.showValues ? e.value : undefined });
+  }
+  return { items, subPaths: [...subPaths] };
+}
+
+async function fromParameterStore(config: Config, rawPath: string | undefined, options: LsOptions): Promise<Listing> {
+  const path = resolvePath(rawPath, config.settings);
+  const store = await openStore(config);
+  try {
+    const listing = await fromStore(store, path, options);
+    if (listing.items.length === 0 && listing.subPaths.length === 0) {
+      const where = path === config.settings.path ? (describeSettingsPath(config.settings) ?? path) : path;
+      throw await explainNotFound(new ParameterNotFoundError(`Parameter not found: nothing under ${where}`, [path]), config.settings, store.nearMisses);
+    }
+    return listing;
+  } finally {
+    store.close();
+  }
+}
+
+function chooseFormat(value: string | undefined): LsFormat {
+  if (value === undefined) return 'table';
+  if ((LS_FORMATS as readonly string[]).includes(value)) return value as LsFormat;
+  throw new ConfigError(`Expected \`--format\` to be one of ${LS_FORMATS.join(', ')}, got \`${value}\``);
+}
+
+/** `ssm-render ls [PATH]`: the parameters under a path (default /<prefix>/<env>/), values masked unless asked. */
+export async function lsCommand(world: World, rawPath: string | undefined, options: LsOptions): Promise<void> {
+  const format = chooseFormat(options.format);
+  const { redactor } = await openSession(world, options);
+  const config = readConfig(world, options, { requirePath: false });
+  const local = config.settings.local.value;
+  const listing = local ? await fromLocal(config, rawPath, options) : await fromParameterStore(config, rawPath, options);
+  redactor.add(listing.items.map((i) => ({ value: i.value ?? '', secure: i.type === 'SecureString' })));
+  const items = [...listing.items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const show = { showValues: options.showValues === true };
+  if (format === 'table') world.stdout(formatTable(items, listing.subPaths, { ...show, local }));
+  else if (format === 'json') world.stdout(formatJson(items, show));
+  else world.stdout(formatDocument(format, items, show));
+}
+
+export function registerLs(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
+  program
+    .command('ls')
+    .description('list the parameters under PATH (default /<prefix>/<env>/): name, type, version, last modified; values only with --show-values')
+    .argument('[path]', 'a path such as /ELASMETRICS/STAGING/ or, relative to /<prefix>/<env>/, MYSQL')
+    .option('-r, --recursive', 'every level below PATH (default: PATH\'s own parameters, and its sub-paths as `path` rows)')
+    .option('--format <format>', `output format: ${LS_FORMATS.join('|')} (default table)`)
+    .option('--show-values', 'print the values (decrypted); masked otherwise')
+    .action((path: string | undefined, _opts: unknown, command: Command) => run(() => lsCommand(world, path, command.optsWithGlobals<LsOptions>())));
+}

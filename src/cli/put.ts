@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../errors';
+import type { ParameterTier, PutInput } from '../source/ssm-admin';
+import type { ParameterType } from '../source/types';
+import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { refuseInLocalMode } from './local-mode';
+import { resolveName } from './names';
+import { openStore } from './open-store';
+import { readValue } from './read-value';
+import { processInput } from './stdin';
+
+interface PutOptions extends CommonOptions {
+  readonly type?: string;
+  readonly description?: string;
+  readonly overwrite?: boolean;
+  readonly keyId?: string;
+  readonly tier?: string;
+}
+
+const TYPES: readonly ParameterType[] = ['String', 'StringList', 'SecureString'];
+const TIERS: readonly ParameterTier[] = ['Standard', 'Advanced', 'Intelligent-Tiering'];
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`Expected \`${flag}\` to be one of ${allowed.join(', ')}, got \`${value}\``);
+}
+
+/** The validated request, before the value is read. */
+function request(name: string, options: PutOptions): Omit<PutInput, 'value'> {
+  const explicit = oneOf('--type', options.type, TYPES);
+  if (options.keyId !== undefined && explicit !== undefined && explicit !== 'SecureString') {
+    throw new ConfigError(`\`--key-id\` applies to SecureString parameters, but \`--type\` is ${explicit}`);
+  }
+  // A new parameter defaults to SecureString; an overwrite without --type keeps the existing type.
+  const type = explicit ?? (options.overwrite && options.keyId === undefined ? undefined : 'SecureString');
+  if (options.description !== undefined && options.description.length > 1024) {
+    throw new ConfigError(`Expected \`--description\` to be at most 1024 characters, got ${options.description.length}`);
+  }
+  return { name, type, description: options.description, overwrite: options.overwrite === true, keyId: options.keyId, tier: oneOf('--tier', options.tier, TIERS) };
+}
+
+/** `ssm-render put NAME [VALUE|-]`: store a parameter; refuses to replace one without --overwrite. */
+export async function putCommand(world: World, raw: string, rawValue: string | undefined, options: PutOptions): Promise<void> {
+  const { log, redactor } = await openSession(world, options);
+  const config = readConfig(world, options, { requirePath: false });
+  refuseInLocalMode('put', config.settings);
+  const name = resolveName(raw, config.settings, 'write');
+  const input = request(name, options);
+  const fromStdin = rawValue === undefined || rawValue === '-';
+  const value = fromStdin ? await readValue(world.stdin ?? processInput(), name) : rawValue;
+  redactor.add([{ value, secure: true }]);
+  if (value === '') throw new ConfigError(`The value for ${name} is empty`, { hint: 'Parameter Store needs at least one character' });
+  if (!fromStdin && input.type !== 'String' && input.type !== 'StringList') {
+    log.warn({ name }, 'the value was given on the command line, where shell history and `ps` can see it; pipe it in with `-` instead');
+  }
+  const store = await openStore(config);
+  try {
+    const stored = await store.admin.put({ ...input, value });
+    world.stdout(`${name}: version ${stored.version} (${input.type ?? 'type kept'}, ${stored.tier} tier)\n`);
+  } finally {
+    store.close();
+  }
+}
+
+export function registerPut(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
+  program
+    .command('put')
+    .description('store a parameter; VALUE `-` or absent reads standard input (less one trailing newline), keeping it out of shell history')
+    .argument('<name>', 'a full name (/ELASMETRICS/STAGING/MYSQL/PASSWORD) or a key relative to /<prefix>/<env>/ (MYSQL/PASSWORD)')
+    .argument('[value]', 'the value; `-` or absent: read it from standard input (a hidden prompt on a terminal)')
+    .option('--type <type>', `${TYPES.join('|')} (default SecureString; with --overwrite, the existing type is kept)`)
+    .option('--description <text>', 'the parameter\'s description')
+    .option('--overwrite', 'replace an existing parameter (a new version); without it, an existing name is an error')
+    .option('--key-id <key>', 'KMS key for a SecureString: key ARN, key id or alias/NAME (default: the account\'s aws/ssm key)')
+    .option('--tier <tier>', `${TIERS.join('|')} (Standard holds 4 KB, Advanced 8 KB)`)
+    .action((name: string, value: string | undefined, _opts: unknown, command: Command) => run(() => putCommand(world, name, value, command.optsWithGlobals<PutOptions>())));
+}

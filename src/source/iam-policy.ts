@@ -1,0 +1,93 @@
+import { splitSelector } from './names';
+
+export interface PolicyInput {
+  readonly region: string;
+  /** A 12-digit account id, or `*`. */
+  readonly account: string;
+  /** `/ELASMETRICS/STAGING/` */
+  readonly path: string;
+  /** The config's named `parameters:` (selectors and Secrets Manager references allowed). */
+  readonly parameters: readonly string[];
+  readonly readWrite: boolean;
+  /** A customer managed key; absent: any key, used only through Parameter Store (kms:ViaService). */
+  readonly kmsKeyArn?: string | undefined;
+}
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: PolicyStatement[];
+}
+
+const REFERENCE = '/aws/reference/secretsmanager/';
+
+export function partitionOf(region: string): { partition: string; domain: string } {
+  if (region.startsWith('cn-')) return { partition: 'aws-cn', domain: 'amazonaws.com.cn' };
+  if (region.startsWith('us-gov-')) return { partition: 'aws-us-gov', domain: 'amazonaws.com' };
+  return { partition: 'aws', domain: 'amazonaws.com' };
+}
+
+/** A secret named `prod/db` has the ARN `...:secret:prod/db-` plus six random characters. */
+function secretArn(id: string, arn: (service: string, resource: string) => string): string {
+  return id.startsWith('arn:') ? id : arn('secretsmanager', `secret:${id}-??????`);
+}
+
+/**
+ * The least-privilege identity policy for reading `/<prefix>/<env>/` (the path itself too:
+ * GetParametersByPath is authorised on it), the named parameters and their Secrets Manager
+ * secrets, and decrypting through Parameter Store only; with `readWrite`, writing under the path.
+ */
+export function buildPolicy(input: PolicyInput): PolicyDocument {
+  const { partition, domain } = partitionOf(input.region);
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${input.region}:${input.account}:${resource}`;
+  const parameterArn = (name: string) => arn('ssm', `parameter/${name.replace(/^\/+/, '')}`);
+  const base = input.path.replace(/\/+$/, '');
+  const names = input.parameters.map((n) => (n.startsWith(REFERENCE) ? n : splitSelector(n).name));
+  const outside = names.filter((n) => !n.startsWith(`${base}/`));
+  const references = names.filter((n) => n.startsWith(REFERENCE)).map((n) => n.slice(REFERENCE.length));
+  const viaServices = [`ssm.${input.region}.${domain}`, ...(references.length > 0 ? [`secretsmanager.${input.region}.${domain}`] : [])];
+  const keys = [input.kmsKeyArn ?? arn('kms', 'key/*')];
+  const via = { StringEquals: { 'kms:ViaService': viaServices.length === 1 ? (viaServices[0] as string) : viaServices } };
+
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'ReadParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+      Resource: [...new Set([parameterArn(base), parameterArn(`${base}/*`), ...outside.map(parameterArn)])],
+    },
+  ];
+  if (references.length > 0) {
+    statements.push({ Sid: 'ReadReferencedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [...new Set(references.map((id) => secretArn(id, arn)))] });
+  }
+  statements.push({ Sid: 'DecryptSecureStrings', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: keys, Condition: via });
+  if (input.readWrite) {
+    statements.push({ Sid: 'WriteParameters', Effect: 'Allow', Action: ['ssm:PutParameter', 'ssm:DeleteParameter'], Resource: [parameterArn(`${base}/*`)] });
+    if (input.kmsKeyArn !== undefined) {
+      statements.push({
+        Sid: 'EncryptSecureStrings',
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: keys,
+        Condition: { StringEquals: { 'kms:ViaService': `ssm.${input.region}.${domain}` } },
+      });
+    }
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+const KEY_ARN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/** Why `value` cannot be used as `--kms-key-arn`, or undefined. */
+export function kmsKeyArnProblem(value: string): string | undefined {
+  if (KEY_ARN.test(value)) return undefined;
+  if (/:alias\//.test(value) || value.startsWith('alias/')) return 'IAM policies name keys by key ARN, not by alias';
+  return 'expected a key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+}
