@@ -1,5 +1,9 @@
 import { main } from './main';
 
+// The SDK warns on Node 20 with process.emitWarning, a line that is not JSON on our JSON stderr.
+// The image runs Node 22; on 20 the README says so. A library user keeps the SDK's own warning.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdout: (s) => process.stdout.write(s) }).then(
   (code) => {
     process.exitCode = code;

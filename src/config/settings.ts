@@ -38,7 +38,7 @@ export interface Settings {
   readonly prefix: Resolved<string>;
   readonly env: Resolved<string>;
   readonly region: Resolved<string> | undefined;
-  /** Set only when the SDK would not find it itself (a flag, a `.env` file, the config file). */
+  /** From --endpoint-url, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL (environment or `.env`), the config file. */
   readonly endpoint: Resolved<string> | undefined;
   /** `/<prefix>/<env>/` */
   readonly path: string;
@@ -149,12 +149,14 @@ export function resolveSettings(input: SettingsInput): Settings {
   const prefix = normalizePrefix(prefixSetting ?? { value: '', from: 'default' });
   const env = envSetting ? checkEnvName(envSetting) : { value: '', from: 'default' };
 
-  const processEndpoint = input.env['AWS_ENDPOINT_URL_SSM'] ?? input.env['AWS_ENDPOINT_URL'];
+  // Resolved here rather than left to the SDK, so that an injected environment (the library's) counts
+  // the same as the process's; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is honoured as the SDK would.
+  const ignoreConfigured = lookup('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
   const endpoint =
     input.flags.endpointUrl !== undefined
       ? { value: input.flags.endpointUrl, from: '--endpoint-url' }
-      : processEndpoint !== undefined
-        ? undefined // the SDK reads its own variables
+      : ignoreConfigured && parseBoolean('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', ignoreConfigured.value, ignoreConfigured.from)
+        ? undefined
         : pick(lookup('AWS_ENDPOINT_URL_SSM'), lookup('AWS_ENDPOINT_URL'), fromValue(file.endpoint, `endpoint (${configName})`));
 
   const environment: Record<string, string> = {};

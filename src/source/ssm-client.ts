@@ -6,7 +6,7 @@ import { ConfigError } from '../errors';
 export interface SsmClientOptions {
   /** Undefined lets the SDK look in the shared config file (`aws configure`); never instance metadata. */
   readonly region?: string | undefined;
-  /** Undefined lets the SDK read AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL itself. */
+  /** Undefined lets the SDK find one itself (a profile's endpoint_url), or use AWS's. */
   readonly endpoint?: string | undefined;
   readonly requestTimeoutMs: number;
   /** Called for every failed attempt, including those the SDK then retries (to count throttling). */
@@ -18,8 +18,6 @@ export interface SsmClientOptions {
  * and endpoint variables untouched; we add keep-alive and timeouts so that no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
-  // The SDK warns on Node 20 through process.emitWarning, a line that is not JSON; our log says it instead.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),

@@ -76,10 +76,12 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings({ flags: {}, env: { PARAMETER_STORE_PREFIX: '/P', ENV: 'a b' }, cwd: p.dir })).toThrow(/got `a b`/);
   });
 
-  it('passes an endpoint only when the SDK would not see it itself', () => {
+  it('resolves the endpoint from the flag, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL, .env files, the config file', () => {
     const p = project({ '.env': 'AWS_ENDPOINT_URL=http://from-dotenv:4566\nENV=S\nPARAMETER_STORE_PREFIX=/P\n' });
     expect(resolveSettings({ flags: {}, env: {}, cwd: p.dir }).endpoint).toEqual({ value: 'http://from-dotenv:4566', from: 'AWS_ENDPOINT_URL (.env)' });
-    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x' }, cwd: p.dir }).endpoint).toBeUndefined();
+    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x' }, cwd: p.dir }).endpoint).toEqual({ value: 'http://x', from: 'AWS_ENDPOINT_URL (environment)' });
+    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x', AWS_ENDPOINT_URL_SSM: 'http://ssm' }, cwd: p.dir }).endpoint?.value).toBe('http://ssm');
+    expect(resolveSettings({ flags: {}, env: { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, cwd: p.dir }).endpoint).toBeUndefined();
     expect(resolveSettings({ flags: { endpointUrl: 'http://flag' }, env: { AWS_ENDPOINT_URL: 'http://x' }, cwd: p.dir }).endpoint?.from).toBe('--endpoint-url');
   });
 
