@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# ssm-render as a container image: one bundled file on a distroless Node.js 22 base, run as the
+# non-root uid 65532, with nothing writable but the volume it renders into (/secrets).
+#
+#   docker build --build-arg SOURCE_URL="$(git remote get-url origin)" -t ssm-render:0.1.0 .
+#   docker run --rm --read-only --cap-drop ALL -v secrets:/secrets \
+#     -e AWS_REGION -e ENV=STAGING -e PARAMETER_STORE_PREFIX=/ELASMETRICS \
+#     ssm-render:0.1.0 render --format dotenv --output /secrets/app.env
+#
+# The structure of this file is checked by test/unit/deploy/dockerfile.test.ts.
+
+# Build: the same `npm ci` and `npm run build` as CI, on the same Debian release as the runtime.
+FROM node:22-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/ scripts/
+COPY src/ src/
+# The bundle must start here before it is shipped; /staging/secrets becomes the volume's mount point.
+RUN npm run build \
+ && node dist/ssm-render.js version \
+ && mkdir -p /staging/secrets \
+ && chmod 0750 /staging/secrets
+
+# Runtime: no shell, no package manager; Node.js 22 at /nodejs/bin/node.
+FROM gcr.io/distroless/nodejs22-debian12:nonroot
+ARG VERSION=0.1.0
+ARG SOURCE_URL=""
+LABEL org.opencontainers.image.title="ssm-render" \
+      org.opencontainers.image.description="Render AWS Systems Manager Parameter Store parameters into .env, YAML and other files on a shared volume, once (init container) or kept fresh (sidecar)." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+# Read-only, owned by root: the bundle, its bundled-license notes, the shipped templates, the license.
+COPY --from=build /src/dist/ssm-render.js /src/dist/ssm-render.js.LEGAL.txt /opt/ssm-render/
+COPY templates/ /opt/ssm-render/templates/
+COPY LICENSE /opt/ssm-render/LICENSE
+# The one writable place. Docker named volumes and ECS task volumes copy this directory's owner
+# and mode (65532:65532, 0750) on first use; in Kubernetes an emptyDir with fsGroup replaces it.
+COPY --from=build --chown=65532:65532 /staging/secrets /secrets
+VOLUME ["/secrets"]
+
+# ./ssm-render.yaml is read when present: mount the config here (a ConfigMap, a compose bind mount).
+WORKDIR /etc/ssm-render
+USER 65532:65532
+ENTRYPOINT ["/nodejs/bin/node", "/opt/ssm-render/ssm-render.js"]
+CMD ["render"]

@@ -1,0 +1,84 @@
+import { imageSpec, parseDockerfile, type Instruction, type Stage } from './dockerfile';
+
+/** The runtime bases the image may use: maintained Node.js 22 images, small and without npm. */
+const RUNTIME_BASES: Array<{ pattern: RegExp; node: string }> = [
+  { pattern: /^gcr\.io\/distroless\/nodejs22-debian1[23](:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/, node: '/nodejs/bin/node' },
+  { pattern: /^node:22(\.\d+)*-alpine[\d.]*(@sha256:[0-9a-f]{64})?$/, node: 'node' },
+];
+export const NON_ROOT = '65532:65532';
+const LABELS = ['org.opencontainers.image.source', 'org.opencontainers.image.version', 'org.opencontainers.image.description'];
+
+const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => i.keyword === 'RUN' && pattern.test(i.args.join(' ')));
+
+/** `${VERSION}` -> the ARG's default. */
+const expand = (value: string, args: Record<string, string>) => value.replace(/\$\{?(\w+)\}?/g, (_m, name: string) => args[name] ?? '');
+
+function copyProblem(copy: Instruction, buildStages: Set<string>, volume: string | undefined): string | undefined {
+  const sources = copy.args.slice(0, -1);
+  const destination = copy.args[copy.args.length - 1] ?? '';
+  const from = copy.flags['from'];
+  if (from !== undefined && !buildStages.has(from)) return `line ${copy.line}: COPY --from=${from} is not a stage of this Dockerfile`;
+  for (const source of sources) {
+    const fromBuild = from !== undefined;
+    const bundle = fromBuild && /\/dist\/ssm-render\.js(\.LEGAL\.txt)?$/.test(source);
+    const licence = !fromBuild && /^(LICENSE|NOTICE)(\.\w+)?$/.test(source);
+    const templates = !fromBuild && /^templates\/?$/.test(source);
+    const volumeDir = fromBuild && volume !== undefined && destination.replace(/\/$/, '') === volume && copy.flags['chown'] === NON_ROOT;
+    if (!bundle && !licence && !templates && !volumeDir) {
+      return `line ${copy.line}: the runtime stage copies \`${source}\`; only the bundle, templates/ and license files belong in the image (and the empty volume directory, owned ${NON_ROOT})`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with the ssm-render Dockerfile, as one sentence per problem (none: it is built as
+ * DESIGN.md and the deploy docs say). `version` is package.json's.
+ */
+export function imageProblems(text: string, version: string): string[] {
+  const parsed = parseDockerfile(text);
+  const problems = [...parsed.diagnostics];
+  const { stages } = parsed;
+  const final = stages[stages.length - 1];
+  if (stages.length < 2 || final === undefined) return [...problems, 'not multi-stage: build in one stage, run in another'];
+  const build = stages.slice(0, -1);
+  const spec = imageSpec(parsed);
+
+  if (!build.some((s) => /^node:22[\w.-]*$/.test(s.from))) problems.push('no build stage on a node:22 image');
+  if (!build.some((s) => runs(s, /\bnpm ci\b/))) problems.push('the build stage does not install with `npm ci`');
+  if (!build.some((s) => runs(s, /\bnpm run build\b/))) problems.push('the build stage does not build the bundle (`npm run build`)');
+
+  const base = RUNTIME_BASES.find((b) => b.pattern.test(final.from));
+  if (!base) problems.push(`the runtime base \`${final.from}\` is not a maintained Node.js 22 image (distroless nodejs22 or node:22-alpine)`);
+  for (const i of final.instructions) {
+    if (i.keyword === 'RUN' || i.keyword === 'ADD') problems.push(`line ${i.line}: ${i.keyword} in the runtime stage (copy finished files from the build stage instead)`);
+  }
+
+  if (spec.user !== NON_ROOT) problems.push(`USER is \`${spec.user ?? '(unset)'}\`, expected ${NON_ROOT}`);
+  const [node, bundle, ...rest] = spec.entrypoint;
+  if (!base || node !== base.node || !bundle?.endsWith('/ssm-render.js') || rest.length > 0) {
+    problems.push(`ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", "/.../ssm-render.js"]`);
+  }
+  if (JSON.stringify(spec.cmd) !== '["render"]') problems.push(`CMD is \`${JSON.stringify(spec.cmd)}\`, expected the exec form ["render"]`);
+
+  for (const label of LABELS) if (!spec.labels[label]) problems.push(`no OCI label ${label}`);
+  const labelled = expand(spec.labels['org.opencontainers.image.version'] ?? '', spec.args);
+  if (labelled !== version) problems.push(`the version label is \`${labelled}\`, but package.json says ${version}`);
+
+  const [volume, ...more] = spec.volumes;
+  if (volume === undefined || more.length > 0) problems.push(`VOLUME is \`${JSON.stringify(spec.volumes)}\`: expected exactly one, the directory ssm-render writes`);
+  const buildNames = new Set(build.map((s) => s.name).filter((n): n is string => n !== undefined));
+  for (const copy of final.instructions.filter((i) => i.keyword === 'COPY')) {
+    const problem = copyProblem(copy, buildNames, volume);
+    if (problem) problems.push(problem);
+  }
+  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.flags['chown'] === NON_ROOT && i.args[i.args.length - 1]?.replace(/\/$/, '') === volume)) {
+    problems.push(`the volume directory ${volume ?? ''} is not created owned by ${NON_ROOT} (named volumes and ECS task volumes copy its owner)`);
+  }
+  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^LICENSE/.test(s)))) problems.push('the LICENSE file is not in the image');
+  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^templates\/?$/.test(s)))) problems.push('templates/ is not in the image');
+
+  for (const name of ['HOME', 'TMPDIR']) if (name in spec.env) problems.push(`ENV ${name}: the image must not need a home or a temp directory (read-only root)`);
+  if (!spec.workdir || spec.workdir === volume) problems.push(`WORKDIR is \`${spec.workdir ?? '(unset)'}\`: set a read-only config directory, not the volume`);
+  return problems;
+}
