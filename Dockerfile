@@ -33,8 +33,8 @@ LABEL org.opencontainers.image.title="ssm-render" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="Apache-2.0"
 
-# Read-only, owned by root: the bundle, its bundled-license notes, the shipped templates, the license.
-COPY --from=build /src/dist/ssm-render.js /src/dist/ssm-render.js.LEGAL.txt /opt/ssm-render/
+# Read-only, owned by root: the bundle, the licenses of what it bundles, the shipped templates, the license.
+COPY --from=build /src/dist/ssm-render.js /src/dist/THIRD-PARTY-LICENSES.txt /opt/ssm-render/
 COPY templates/ /opt/ssm-render/templates/
 COPY LICENSE /opt/ssm-render/LICENSE
 # The one writable place. Docker named volumes and ECS task volumes copy this directory's owner

@@ -4,10 +4,13 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmod, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { writeThirdPartyLicenses } from './third-party-licenses.mjs';
 
 await rm('dist', { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', legalComments: 'linked', logLevel: 'warning', sourcemap: false };
-await build({ ...common, entryPoints: ['src/bin.ts'], outfile: 'dist/ssm-render.js', banner: { js: '#!/usr/bin/env node' } });
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', legalComments: 'none', logLevel: 'warning', sourcemap: false };
+const cli = await build({ ...common, metafile: true, entryPoints: ['src/bin.ts'], outfile: 'dist/ssm-render.js', banner: { js: '#!/usr/bin/env node' } });
+// The bundle carries other people's code: their licenses ship beside it (and in the image).
+await writeThirdPartyLicenses(cli.metafile, 'dist/ssm-render.js', 'dist/THIRD-PARTY-LICENSES.txt');
 await chmod('dist/ssm-render.js', 0o755);
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs', packages: 'external' });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -1,0 +1,20 @@
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUNDLE } from '../support/run-cli';
+
+describe('the bundle', () => {
+  it('ships the license of every package it bundles', () => {
+    const text = readFileSync(BUNDLE.replace(/ssm-render\.js$/, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const name of ['@aws-sdk/client-ssm', 'handlebars', 'zod', 'yaml', 'pino', 'commander', 'dotenv', 'prom-client']) {
+      expect(text, name).toMatch(new RegExp(`^${name.replace('/', '\\/')}@\\d+\\.\\d+\\.\\d+ \\(`, 'm'));
+    }
+    const sections = text.split(/^\S+@\d+\.\d+\.\d+\S* \(.*\)\n-{72}\n/m).slice(1);
+    expect(sections.length).toBeGreaterThan(20);
+    for (const s of sections) expect(s.trim().length).toBeGreaterThan(0);
+  });
+
+  it('is one executable file', () => {
+    expect(statSync(BUNDLE).mode & 0o111).toBeTruthy();
+    expect(readFileSync(BUNDLE, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+});
