@@ -47,12 +47,17 @@ export function loadConfigFile(file: string): ConfigFile {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`Config file \`${file}\` must hold a mapping of settings, got ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
-  const result = configFileSchema.safeParse(data, { reportInput: true });
-  if (!result.success) {
-    const lines = formatIssues(result.error.issues, knownKeys);
-    throw new ConfigError(`Config file \`${file}\` is invalid: ${lines.join('; ')}`, {
+  const checked = checkConfig(data);
+  if (!checked.config) {
+    throw new ConfigError(`Config file \`${file}\` is invalid: ${checked.problems.join('; ')}`, {
       hint: 'see the config reference in README.md',
     });
   }
-  return result.data;
+  return checked.config;
+}
+
+/** Validate parsed config data strictly: the config, or one sentence per problem naming the key and the value. */
+export function checkConfig(data: unknown): { config: ConfigFile; problems?: undefined } | { config?: undefined; problems: string[] } {
+  const result = configFileSchema.safeParse(data, { reportInput: true });
+  return result.success ? { config: result.data } : { problems: formatIssues(result.error.issues, knownKeys) };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { configFileSchema, type ConfigFile } from '../../../../src/config/schema';
+import { checkConfig } from '../../../../src/config/load-file';
+import type { ConfigFile } from '../../../../src/config/schema';
 import { repoPath, yamlDocument } from './repo';
 
 /** Where the image keeps the shipped templates (test/unit/deploy/dockerfile.test.ts holds it to this). */
@@ -17,9 +18,8 @@ const under = (path: string, dir: string) => posix.normalize(path).startsWith(`$
 
 /** A deploy example's ssm-render.yaml, validated by the CLI's own strict schema; undefined when invalid. */
 export function parseConfig(text: string): { config: ConfigFile | undefined; problems: string[] } {
-  const result = configFileSchema.safeParse(yamlDocument(text));
-  if (result.success) return { config: result.data, problems: [] };
-  return { config: undefined, problems: result.error.issues.map((i) => `\`${i.path.join('.')}\`: ${i.message}`) };
+  const checked = checkConfig(yamlDocument(text));
+  return { config: checked.config, problems: checked.problems ?? [] };
 }
 
 /**
