@@ -133,6 +133,8 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
       cause: raw,
     });
   }
+  // Not an answer from AWS at all (a TypeError in our code or the SDK's): a bug, reported as one.
+  if (error.$metadata === undefined && error.$fault === undefined) return raw instanceof Error ? raw : new Error(String(raw));
   return new ServiceError(`Parameter Store refused ${ctx.operation} on ${ctx.resource} (${name}${status ? `, HTTP ${status}` : ''})`, {
     hint: 'see the AWS error code',
     retryable: name === 'InvalidNextToken',

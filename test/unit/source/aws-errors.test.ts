@@ -44,3 +44,11 @@ describe('fromAwsError for writes', () => {
     expect(fromAwsError(aws('AccessDeniedException', 'no'), { operation: 'DescribeParameters', resource: 'parameters', region: 'eu-west-1' })).toMatchObject({ resource: 'arn:aws:ssm:eu-west-1:*:*' });
   });
 });
+
+describe('fromAwsError for what is not an AWS answer', () => {
+  it('returns a TypeError as it is (an internal bug), not as "Parameter Store refused"', () => {
+    const bug = new TypeError('x is not a function');
+    expect(fromAwsError(bug, put)).toBe(bug);
+    expect(fromAwsError(aws('SomeNewAwsError', 'm'), put)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', exitCode: 3 });
+  });
+});
