@@ -1,13 +1,17 @@
 import { CommanderError } from 'commander';
-import { normalizeExecArgs } from './cli/exec';
+import { normalizeExecArgs } from './cli/exec-args';
 import { buildProgram } from './cli/program';
-import { sessionOf, type World } from './cli/context';
+import { sessionOf, type World } from './cli/world';
 import { isSsmRenderError } from './errors';
-import { createLogger, Redactor } from './log';
 
 /** Report an error as one JSON log line (message, code, hint; never a value) and return its exit code. */
 async function report(world: World, error: unknown): Promise<number> {
-  const log = sessionOf(world)?.log ?? (await createLogger({ level: 'error', format: 'json', redactor: new Redactor(), write: world.stderr }));
+  let log = sessionOf(world)?.log;
+  if (!log) {
+    // A failure before any command opened its logger (a bad flag value, say): load it now.
+    const { createLogger, Redactor } = await import('./log');
+    log = await createLogger({ level: 'error', format: 'json', redactor: new Redactor(), write: world.stderr });
+  }
   if (isSsmRenderError(error)) {
     log.error({ code: error.code, hint: error.hint, exitCode: error.exitCode }, error.message);
     return error.exitCode;

@@ -2,7 +2,7 @@ import type { Config, ConfigInput } from '../config/config';
 import { loadConfig } from '../config/config';
 import type { GlobalFlags } from '../config/settings';
 import { ConfigError } from '../errors';
-import { createLogger, LOG_LEVELS, Redactor, type LogFormat, type LogLevel, type Logger } from '../log';
+import { createLogger, LOG_LEVELS, Redactor, type LogFormat, type LogLevel } from '../log';
 import { createSsmClient } from '../source/ssm-client';
 import { ssmSource, type CallObserver } from '../source/ssm';
 import type { LoopMetrics } from '../metrics';
@@ -10,29 +10,16 @@ import type { ParameterSource } from '../source/types';
 import { CallStats } from '../runner/stats';
 import { nearMissFinder, type NearMissFinder } from '../source/near-misses';
 import { ssmAdmin } from '../source/ssm-admin';
-import type { Input } from './stdin';
+import { rememberSession, type Session, type World } from './world';
 
-/** The world a command runs in; injected so tests can run commands in-process. */
-export interface World {
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly stdout: (text: string) => void;
-  /** Log lines go here (stderr by default). */
-  readonly stderr?: ((line: string) => void) | undefined;
-  /** Standard input, for `put -` and `delete`'s confirmation (process.stdin by default). */
-  readonly stdin?: Input | undefined;
-}
+export type { Session, World } from './world';
+
 
 export interface CommonOptions extends GlobalFlags {
   readonly logLevel?: string;
   readonly logFormat?: string;
 }
 
-export interface Session {
-  readonly log: Logger;
-  readonly redactor: Redactor;
-}
 
 function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -40,12 +27,6 @@ function choice<T extends string>(name: string, value: string | undefined, allow
   throw new ConfigError(`Expected \`${name}\` to be one of ${allowed.join(', ')}, got \`${value}\``);
 }
 
-const sessions = new WeakMap<World, Session>();
-
-/** The session a command opened in this world, so that its failure is logged the same way. */
-export function sessionOf(world: World): Session | undefined {
-  return sessions.get(world);
-}
 
 /** The logger every command logs through: JSON on stderr, pretty on a terminal or when asked. */
 export async function openSession(world: World, options: CommonOptions): Promise<Session> {
@@ -54,7 +35,7 @@ export async function openSession(world: World, options: CommonOptions): Promise
   const defaultFormat: LogFormat = process.stderr.isTTY && !world.stderr ? 'pretty' : 'json';
   const format = choice<LogFormat>('--log-format', options.logFormat ?? world.env['SSM_RENDER_LOG_FORMAT'], ['json', 'pretty'], defaultFormat);
   const session = { log: await createLogger({ level, format, redactor, write: world.stderr }), redactor };
-  sessions.set(world, session);
+  rememberSession(world, session);
   return session;
 }
 

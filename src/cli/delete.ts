@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { ParameterNotFoundError, SsmRenderError } from '../errors';
 import { openSession, readConfig, type CommonOptions, type World } from './context';
 import { resolveName } from './names';
@@ -42,13 +41,4 @@ export async function deleteCommand(world: World, raw: string, options: DeleteOp
   } finally {
     store.close();
   }
-}
-
-export function registerDelete(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('delete')
-    .description('delete a parameter (every version); asks on a terminal unless --yes, refuses without --yes elsewhere')
-    .argument('<name>', 'a full name or a key relative to /<prefix>/<env>/')
-    .option('-y, --yes', 'delete without asking')
-    .action((name: string, _opts: unknown, command: Command) => run(() => deleteCommand(world, name, command.optsWithGlobals<DeleteOptions>())));
 }

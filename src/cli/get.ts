@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { Config } from '../config/config';
 import { ConfigError, ParameterNotFoundError } from '../errors';
 import { loadData } from '../runner/load-data';
@@ -55,15 +54,4 @@ export async function getCommand(world: World, raw: string, options: GetOptions)
   }
   redactor.add([{ value, secure: true }]);
   world.stdout(options.newline === false ? value : `${value}\n`);
-}
-
-export function registerGet(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('get')
-    .description('print one parameter\'s value alone on stdout (decrypted), for $(ssm-render get NAME)')
-    .argument('<name>', 'a full name (/ELASMETRICS/STAGING/MYSQL/PASSWORD, `:3` or `:label` allowed) or a key relative to /<prefix>/<env>/ (MYSQL/PASSWORD)')
-    .option('--default <value>', 'print this when the parameter does not exist (any other failure still fails)')
-    .option('--no-decrypt', 'print a SecureString as its ciphertext instead of decrypting it')
-    .option('-n, --no-newline', 'print the value without the trailing newline')
-    .action((name: string, _opts: unknown, command: Command) => run(() => getCommand(world, name, command.optsWithGlobals<GetOptions>())));
 }

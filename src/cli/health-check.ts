@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { Config } from '../config/config';
 import { ConfigError } from '../errors';
 import { checkLocal, checkParameters, failed, ok, type HealthCheck } from '../runner/health-checks';
@@ -76,12 +75,4 @@ export async function healthCheckCommand(world: World, options: HealthOptions): 
   const report = summarize(config.settings.local.value, settingLines(config, sdkRegion), checks);
   world.stdout(options.json ? formatHealthJson(report) : formatHealthText(report));
   return report.exitCode;
-}
-
-export function registerHealthCheck(program: Command, world: World, run: (task: () => Promise<number | void>) => Promise<void>): void {
-  program
-    .command('health-check')
-    .description('check region, endpoint, credentials (their kind, never the keys), the path and every required parameter; exit 0 only when all pass')
-    .option('--json', 'print the report as JSON')
-    .action((_opts: unknown, command: Command) => run(() => healthCheckCommand(world, command.optsWithGlobals<HealthOptions>())));
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { ConfigError } from '../errors';
 import { buildPolicy, kmsKeyArnProblem } from '../source/iam-policy';
 import { createSsmClient } from '../source/ssm-client';
@@ -37,14 +36,4 @@ export async function iamPolicyCommand(world: World, options: PolicyOptions): Pr
   const region = await resolveRegion(config.settings.region?.value);
   const policy = buildPolicy({ region, account, path: config.settings.path, parameters: [...config.parameters.values()], readWrite: options.readWrite === true, kmsKeyArn: options.kmsKeyArn });
   world.stdout(`${JSON.stringify(policy, null, 2)}\n`);
-}
-
-export function registerIamPolicy(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('iam-policy')
-    .description('print the least-privilege IAM policy (JSON) for reading /<prefix>/<env>/ in the resolved region')
-    .option('--read-write', 'also allow ssm:PutParameter and ssm:DeleteParameter under the path (for put and delete)')
-    .option('--kms-key-arn <arn>', 'the customer managed KMS key of the SecureStrings (default: any key, only through Parameter Store)')
-    .option('--account-id <id>', 'the 12-digit AWS account id to put in the ARNs (default *)')
-    .action((_opts: unknown, command: Command) => run(() => iamPolicyCommand(world, command.optsWithGlobals<PolicyOptions>())));
 }

@@ -18,7 +18,8 @@ export interface Listed {
   readonly value?: string | undefined;
 }
 
-export const LS_FORMATS = ['table', 'json', 'dotenv', 'yaml'] as const;
+export { LS_FORMATS } from '../config/names';
+import type { LS_FORMATS } from '../config/names';
 export type LsFormat = (typeof LS_FORMATS)[number];
 
 export const MASK = '********';

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { Config } from '../config/config';
 import { ConfigError, ParameterNotFoundError } from '../errors';
 import { loadData } from '../runner/load-data';
@@ -111,15 +110,4 @@ export async function lsCommand(world: World, rawPath: string | undefined, optio
   if (format === 'table') world.stdout(formatTable(items, listing.subPaths, { ...show, local }));
   else if (format === 'json') world.stdout(formatJson(items, show));
   else world.stdout(formatDocument(format, items, show));
-}
-
-export function registerLs(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('ls')
-    .description('list the parameters under PATH (default /<prefix>/<env>/): name, type, version, last modified; values only with --show-values')
-    .argument('[path]', 'a path such as /ELASMETRICS/STAGING/ or, relative to /<prefix>/<env>/, MYSQL')
-    .option('-r, --recursive', 'every level below PATH (default: PATH\'s own parameters, and its sub-paths as `path` rows)')
-    .option('--format <format>', `output format: ${LS_FORMATS.join('|')} (default table)`)
-    .option('--show-values', 'print the values (decrypted); masked otherwise')
-    .action((path: string | undefined, _opts: unknown, command: Command) => run(() => lsCommand(world, path, command.optsWithGlobals<LsOptions>())));
 }

@@ -1,21 +1,12 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { version } from '../../package.json';
-import { isSsmRenderError } from '../errors';
-import { registerRender } from './render';
-import { registerWatch } from './watch';
-import { registerExec } from './exec';
-import { registerGet } from './get';
-import { registerLs } from './ls';
-import { registerPut } from './put';
-import { registerDelete } from './delete';
-import { registerHealthCheck } from './health-check';
-import { registerIamPolicy } from './iam-policy';
-import type { World } from './context';
+import { defineCommands, type Run } from './commands';
+import type { World } from './world';
 
 export const VERSION: string = version;
 
 /** Build the command-line program; `run` wraps each action so errors become exit codes. */
-export function buildProgram(world: World, run: (task: () => Promise<number | void>) => Promise<void>): Command {
+export function buildProgram(world: World, run: Run): Command {
   const program = new Command('ssm-render')
     .description('Render AWS Parameter Store parameters under /<PREFIX>/<ENV>/ into files, once or kept fresh.')
     .option('--config <file>', 'config file (also SSM_RENDER_CONFIG; default ./ssm-render.yaml when present)')
@@ -30,15 +21,7 @@ export function buildProgram(world: World, run: (task: () => Promise<number | vo
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => world.stdout(s), writeErr: (s) => (world.stderr ?? ((l: string) => process.stderr.write(l)))(s) });
-  registerRender(program, world, run);
-  registerWatch(program, world, run);
-  registerExec(program, world, run);
-  registerGet(program, world, run);
-  registerLs(program, world, run);
-  registerPut(program, world, run);
-  registerDelete(program, world, run);
-  registerHealthCheck(program, world, run);
-  registerIamPolicy(program, world, run);
+  defineCommands(program, world, run);
   program
     .command('version')
     .description('print the version')
@@ -46,5 +29,3 @@ export function buildProgram(world: World, run: (task: () => Promise<number | vo
   for (const command of program.commands) command.exitOverride();
   return program;
 }
-
-export { CommanderError, isSsmRenderError };

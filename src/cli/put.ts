@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/names';
 import { ConfigError } from '../errors';
 import type { ParameterTier, PutInput } from '../source/ssm-admin';
 import type { ParameterType } from '../source/types';
@@ -17,8 +17,8 @@ interface PutOptions extends CommonOptions {
   readonly tier?: string;
 }
 
-const TYPES: readonly ParameterType[] = ['String', 'StringList', 'SecureString'];
-const TIERS: readonly ParameterTier[] = ['Standard', 'Advanced', 'Intelligent-Tiering'];
+const TYPES: readonly ParameterType[] = PARAMETER_TYPES;
+const TIERS: readonly ParameterTier[] = PARAMETER_TIERS;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -61,18 +61,4 @@ export async function putCommand(world: World, raw: string, rawValue: string | u
   } finally {
     store.close();
   }
-}
-
-export function registerPut(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('put')
-    .description('store a parameter; VALUE `-` or absent reads standard input (less one trailing newline), keeping it out of shell history')
-    .argument('<name>', 'a full name (/ELASMETRICS/STAGING/MYSQL/PASSWORD) or a key relative to /<prefix>/<env>/ (MYSQL/PASSWORD)')
-    .argument('[value]', 'the value; `-` or absent: read it from standard input (a hidden prompt on a terminal)')
-    .option('--type <type>', `${TYPES.join('|')} (default SecureString; with --overwrite, the existing type is kept)`)
-    .option('--description <text>', 'the parameter\'s description')
-    .option('--overwrite', 'replace an existing parameter (a new version); without it, an existing name is an error')
-    .option('--key-id <key>', 'KMS key for a SecureString: key ARN, key id or alias/NAME (default: the account\'s aws/ssm key)')
-    .option('--tier <tier>', `${TIERS.join('|')} (Standard holds 4 KB, Advanced 8 KB)`)
-    .action((name: string, value: string | undefined, _opts: unknown, command: Command) => run(() => putCommand(world, name, value, command.optsWithGlobals<PutOptions>())));
 }

@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { DIALECTS, FORMAT_NAMES } from '../config/schema';
+import { DIALECTS, FORMAT_NAMES } from '../config/names';
 import type { DialectName, FormatName } from '../config/config';
 import { ConfigError } from '../errors';
 import { renderOnce } from '../runner/render-once';
@@ -61,15 +60,4 @@ export async function renderCommand(world: World, options: RenderOptions): Promi
   } finally {
     opened.close();
   }
-}
-
-export function registerRender(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('render')
-    .description('fetch the parameters once, render every destination, write the files atomically, exit')
-    .option('--dry-run', 'fetch and render, print which files would change, write nothing')
-    .option('--format <format>', `render every parameter in a built-in format (${FORMAT_NAMES.join('|')}) ...`)
-    .option('--output <file>', '... into this file (with --format)')
-    .option('--dialect <dialect>', `dotenv dialect for --format dotenv (${DIALECTS.join('|')})`)
-    .action((_opts: unknown, command: Command) => run(() => renderCommand(world, command.optsWithGlobals<RenderOptions>())));
 }

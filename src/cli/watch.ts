@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { notifyChange } from '../notify/notify';
 import { firstRender, watchLoop } from '../runner/watch-loop';
 import type { World } from './context';
@@ -28,15 +27,4 @@ export async function watchCommand(world: World, options: LoopOptions): Promise<
     process.off('SIGHUP', wake);
     await loop.close();
   }
-}
-
-export function registerWatch(program: Command, world: World, run: (task: () => Promise<void>) => Promise<void>): void {
-  program
-    .command('watch')
-    .description('render, then re-render every watch.interval (SIGHUP: now), notify the app on change; SIGTERM stops, exit 0')
-    .option('--wait <duration>', 'at start, retry an unreachable Parameter Store or missing credentials for this long', '60s')
-    .option('--interval <duration>', 'override watch.interval (default 5m)')
-    .option('--listen <host:port>', 'serve /healthz, /readyz and /metrics here (off by default)')
-    .option('--ready-file <path>', 'create this file after the first good render; removed when stale and on exit')
-    .action((_opts: unknown, command: Command) => run(() => watchCommand(world, command.optsWithGlobals<LoopOptions>())));
 }

@@ -1,7 +1,8 @@
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { languageForPath, type EscapeName } from './language';
-import type { ConfigFile, DIALECTS, FORMAT_NAMES, SignalName, TemplateEntry } from './schema';
+import type { DIALECTS, FORMAT_NAMES } from './names';
+import type { ConfigFile, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
 
 export type FormatName = (typeof FORMAT_NAMES)[number];

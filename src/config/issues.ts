@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { describeValue } from '../errors';
 
 /** `['templates', 0, 'mode']` -> `templates[0].mode` */

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import type { ESCAPE_NAMES } from './schema';
+import type { ESCAPE_NAMES } from './names';
 
 export type EscapeName = (typeof ESCAPE_NAMES)[number];
 
