@@ -2,10 +2,10 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidRequestError, ParameterNotFoundError } from '../errors';
 import { nameProblem, pathProblem, withTrailingSlash, type NameUse } from '../source/names';
 import { nearMissFinder, withNearMisses } from '../source/near-misses';
-import { ssmAdmin, type ParameterAdmin, type ParameterTier } from '../source/ssm-admin';
+import { ssmAdmin, type ParameterAdmin, type PutInput, type PutResult } from '../source/ssm-admin';
 import { createSsmClient } from '../source/ssm-client';
 import { ssmSource } from '../source/ssm';
-import type { ParameterSource, ParameterType } from '../source/types';
+import type { ParameterSource } from '../source/types';
 
 export interface ParameterStoreOptions {
   /** The AWS region; default: the SDK's own (AWS_REGION, AWS_DEFAULT_REGION, the shared config file). */
@@ -29,23 +29,11 @@ export interface GetParametersByPathOptions {
   readonly decrypt?: boolean | undefined;
 }
 
-export interface PutParameterInput {
-  readonly name: string;
-  readonly value: string;
-  /** Default: SecureString for a new parameter; with `overwrite`, an existing parameter keeps its type. */
-  readonly type?: ParameterType | undefined;
-  readonly description?: string | undefined;
-  /** Replace an existing parameter (a new version); without it, an existing name throws ParameterExistsError. */
-  readonly overwrite?: boolean | undefined;
-  /** KMS key for a SecureString: key ARN, key id or alias/NAME; default the account's aws/ssm key. */
-  readonly keyId?: string | undefined;
-  readonly tier?: ParameterTier | undefined;
-}
+/** What `putParameter` takes; see each field. */
+export type PutParameterInput = PutInput;
 
-export interface PutParameterResult {
-  readonly version: number;
-  readonly tier: string;
-}
+/** The version `putParameter` created, and the tier the parameter is in. */
+export type PutParameterResult = PutResult;
 
 interface Connection {
   readonly source: ParameterSource;

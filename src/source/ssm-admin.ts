@@ -7,11 +7,12 @@ import {
   type ParameterStringFilter,
   type Parameter as SdkParameter,
 } from '@aws-sdk/client-ssm';
+import type { PARAMETER_TIERS } from '../config/names';
 import { InvalidRequestError } from '../errors';
 import { sendCommand, type CallSite } from './send';
 import type { Parameter, ParameterType } from './types';
 
-export type ParameterTier = 'Standard' | 'Advanced' | 'Intelligent-Tiering';
+export type ParameterTier = (typeof PARAMETER_TIERS)[number];
 
 export interface PutInput {
   readonly name: string;
@@ -19,6 +20,7 @@ export interface PutInput {
   /** Absent: SecureString for a new parameter; with `overwrite`, an existing parameter keeps its type. */
   readonly type?: ParameterType | undefined;
   readonly description?: string | undefined;
+  /** Replace an existing parameter (a new version); without it, an existing name throws ParameterExistsError. */
   readonly overwrite?: boolean | undefined;
   /** A KMS key (ARN, key id or alias/NAME) for a SecureString; absent: the account's aws/ssm key. */
   readonly keyId?: string | undefined;
