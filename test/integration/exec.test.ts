@@ -28,6 +28,14 @@ afterEach(async () => {
     expect(cli.output()).not.toContain(CANARY);
   }
   running = [];
+  // A SIGKILLed ssm-render cannot stop its child: end the apps the test started.
+  for (const line of starts()) {
+    try {
+      process.kill(Number(line.split(' ')[1]), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   dir.cleanup();
 });
 
