@@ -1,4 +1,15 @@
+import { homedir } from 'node:os';
 import { main } from './main';
+
+// The SDK looks for ~/.aws; with HOME unset and a uid that has no passwd entry (an image run as
+// 65532), os.homedir() throws. Container runtimes set HOME=/ in that case: do the same.
+if (!process.env['HOME']) {
+  try {
+    process.env['HOME'] = homedir();
+  } catch {
+    process.env['HOME'] = '/';
+  }
+}
 
 // The SDK warns on Node 20 with process.emitWarning, a line that is not JSON on our JSON stderr.
 // The image runs Node 22; on 20 the README says so. A library user keeps the SDK's own warning.

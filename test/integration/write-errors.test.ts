@@ -62,6 +62,18 @@ describe('write errors exit 5, name the path, and leave nothing behind', () => {
     expect(readdirSync(dir.path('out'))).toEqual([]);
   });
 
+  it('runs as a uid with no passwd entry and no HOME, as a bare container runtime may start it', async () => {
+    chmodSync(dir.path('out'), 0o777);
+    const result = await runCli(['render'], {
+      cwd: dir.dir,
+      env: { ...env(), HOME: '' },
+      bundle: bundleForAnyUser(),
+      node: ['setpriv', '--reuid=65532', '--regid=65532', '--clear-groups', 'env', '-u', 'HOME', process.execPath],
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(dir.path('out')).sort()).toEqual(['app.env', 'app.json']);
+  });
+
   it('a file bind-mounted on its own is rewritten in place, with a warning', async () => {
     writeFileSync(dir.path('out/app.env'), 'OLD=1\n');
     const inode = statSync(dir.path('out/app.env')).ino;
