@@ -1,14 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appScript, envFromImage, envOf, filesIn, GUIDE_KEYS, IMAGE, IMAGE_USER, layOutImage, meta, mountsFor, podVolumes, readableByAll, run, sandbox, SEARCH_PATH, tool, userOf, type Mount, type User } from '../support/pod-sandbox';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
-import { parseLogs, type CliResult } from '../support/run-cli';
 import { CANARY, PATH, seedGuide } from '../support/toolkit';
-import { imageFiles, imageSpec, parseDockerfile } from '../unit/deploy/support/dockerfile';
 import { podView, type ContainerView } from '../unit/deploy/support/kubernetes-checks';
 import { byKind, kustomizationManifests } from '../unit/deploy/support/kustomize';
 import { list, obj, readRepoFile, repoPath, strings, yamlDocument, type Json } from '../unit/deploy/support/repo';
@@ -19,107 +17,8 @@ import { list, obj, readRepoFile, repoPath, strings, yamlDocument, type Json } f
 // emptyDir, against the fake Parameter Store on 127.0.0.1. An unprivileged user namespace (entered
 // through setpriv as the real uid, never a root-made one, which would map the uid back onto root)
 // makes the kernel's own permission checks decide what each container may read and write.
-// The compose demo's pieces and the ECS init task run the same way. The sidecar (`watch`) half is
-// not here yet.
-
-const tool = (name: string) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-const DOCKERFILE = parseDockerfile(readRepoFile('Dockerfile'));
-const IMAGE = imageSpec(DOCKERFILE);
-/** The image's USER, which also owns its /secrets. */
-const IMAGE_USER = IMAGE.user ?? '';
-/** The PATH a container image sets (distroless, busybox and node images alike). */
-const SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const GUIDE_KEYS = ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'MYSQL_HOST', 'MYSQL_USER', 'MYSQL_PASSWORD'];
-
-interface User {
-  uid: number;
-  gid: number;
-  groups: number[];
-}
-interface Mount {
-  host: string;
-  target: string;
-  writable?: boolean;
-}
-
-/** The root of a container: the host's /usr (for libc, sh, grep, node), nothing else of the host. */
-function rootFs(): string[] {
-  const args = ['--ro-bind', '/usr', '/usr'];
-  for (const dir of ['/bin', '/sbin', '/lib', '/lib64', '/lib32']) {
-    if (!existsSync(dir)) continue;
-    if (lstatSync(dir).isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
-    else args.push('--ro-bind', dir, dir);
-  }
-  return args;
-}
-
-/** argv that runs `command` as `user` in a read-only sandbox where only writable mounts can be written. */
-function sandbox(user: User, mounts: readonly Mount[], env: Record<string, string>, cwd: string, command: readonly string[]): string[] {
-  const setpriv = ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, user.groups.length ? `--groups=${user.groups.join(',')}` : '--clear-groups'];
-  const bwrap = ['bwrap', '--unshare-user', '--uid', String(user.uid), '--gid', String(user.gid), '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session'];
-  const binds = mounts.flatMap((m) => [m.writable ? '--bind' : '--ro-bind', m.host, m.target]);
-  const envArgs = ['--clearenv', ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v])];
-  const workdir = cwd === '/' ? [] : ['--dir', cwd]; // as WORKDIR creates it in the image
-  return [...setpriv, ...bwrap, ...rootFs(), '--dev', '/dev', '--proc', '/proc', ...workdir, ...binds, '--remount-ro', '/', '--chdir', cwd, ...envArgs, '--', ...command];
-}
-
-/** Run argv to its end (at most 30 s), with its output and its JSON log lines. */
-function run(argv: readonly string[], env: Record<string, string> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }): Promise<CliResult> {
-  const [bin, ...args] = argv;
-  return new Promise((done, fail) => {
-    const child = spawn(bin as string, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', fail);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      done({ code, signal, stdout, stderr, logs: parseLogs(stderr) });
-    });
-  });
-}
-
-/** Checkouts and temp directories may be 0700: the sandboxed uids must read what they mount. */
-const readableByAll = (dir: string) => spawnSync('chmod', ['-R', 'a+rX', dir]);
-
-/** The image's files, laid out from the Dockerfile's final stage, in a directory any uid can read. */
-function layOutImage(root: string): Mount[] {
-  const mounts = new Map<string, string>();
-  for (const file of imageFiles(DOCKERFILE)) {
-    const host = join(root, file.target);
-    mkdirSync(dirname(host), { recursive: true });
-    cpSync(repoPath(file.source), host, { recursive: true });
-    const top = `/${file.target.split('/')[1] ?? ''}`;
-    mounts.set(join(root, top), top);
-  }
-  readableByAll(root);
-  return [...mounts].map(([host, target]) => ({ host, target }));
-}
-
-const userOf = (container: ContainerView, fsGroup: number | undefined): User => {
-  const [imageUid, imageGid] = IMAGE_USER.split(':').map(Number);
-  const uid = Number(container.security['runAsUser'] ?? imageUid);
-  const gid = Number(container.security['runAsGroup'] ?? imageGid);
-  return { uid, gid, groups: fsGroup === undefined ? [] : [fsGroup] };
-};
-const envOf = (container: ContainerView): Record<string, string> =>
-  Object.fromEntries(list(container.raw['env']).map((e) => [String(obj(e)['name']), String(obj(e)['value'])]));
-
-/** The app stands for a real one; its script ends by sleeping forever, which a test does without. */
-function appScript(command: readonly string[]): string[] {
-  const script = command[command.length - 1] ?? '';
-  const once = script.replace(/;?\s*exec sleep \d+\s*$/, '');
-  expect(once, 'the app script ends with `exec sleep N`').not.toBe(script);
-  return [...command.slice(0, -1), once];
-}
-
-const filesIn = (dir: string) => readdirSync(dir).sort();
-const meta = (file: string) => {
-  const s = statSync(file);
-  return { mode: (s.mode & 0o7777).toString(8), uid: s.uid, gid: s.gid };
-};
+// The compose demo's pieces and the ECS init task run the same way; the sidecar (`watch`) pod is in
+// pod-sidecar.test.ts.
 
 const BWRAP = tool('bwrap') && tool('setpriv');
 let fake: FakeSsm;
@@ -153,35 +52,8 @@ describe('the init-container pod of examples/kubernetes/init-container, without 
   const ssm = pod.ssmRender as ContainerView;
   const [app] = pod.containers;
 
-  /** Kubelet's emptyDir with fsGroup: 0777 plus setgid, group-owned by fsGroup. */
-  function emptyDir(name: string): string {
-    const dir = join(work, 'volumes', name);
-    mkdirSync(dir, { recursive: true });
-    chmodSync(join(work, 'volumes'), 0o755);
-    chownSync(dir, 0, fsGroup);
-    chmodSync(dir, 0o2777);
-    return dir;
-  }
-
-  /** Every volume of the pod on the host: emptyDirs, ConfigMaps as read-only directories of their keys. */
-  function volumes(configMapData: (name: string) => Record<string, string>): Map<string, string> {
-    const hosts = new Map<string, string>();
-    for (const [name, volume] of pod.volumes) {
-      if ('emptyDir' in volume) hosts.set(name, emptyDir(name));
-      const configMap = obj(volume['configMap'])['name'];
-      if (typeof configMap === 'string') {
-        const dir = join(work, 'configmaps', name);
-        mkdirSync(dir, { recursive: true });
-        for (const [key, value] of Object.entries(configMapData(configMap))) writeFileSync(join(dir, key), value, { mode: 0o644 });
-        readableByAll(join(work, 'configmaps'));
-        hosts.set(name, dir);
-      }
-    }
-    return hosts;
-  }
-
-  const mountsOf = (container: ContainerView, hosts: Map<string, string>): Mount[] =>
-    container.mounts.map((m) => ({ host: hosts.get(m.name) as string, target: m.mountPath, writable: !m.readOnly }));
+  const volumes = (configMapData: (name: string) => Record<string, string>) => podVolumes(pod, fsGroup, work, configMapData);
+  const mountsOf = (container: ContainerView, hosts: Map<string, string>) => mountsFor(container, hosts);
 
   /**
    * Kubelet's order: the init container runs to completion; only on exit 0 does the app start.
@@ -280,17 +152,6 @@ describe('the init-container pod of examples/kubernetes/init-container, without 
     expect(filesIn(pod1.secrets)).toEqual([]);
   });
 });
-
-/**
- * The environment a container starts with: the image sets none (no HOME, no TMPDIR), and the
- * runtime (runc, under Docker, containerd, ECS and Kubernetes alike) adds PATH and HOME, the user's
- * home from the image's /etc/passwd or `/` for a uid it does not list. The sandbox has no
- * /etc/passwd, so `/`: read-only, like every other directory but the volume.
- */
-function envFromImage(): Record<string, string> {
-  expect(IMAGE.env).toEqual({});
-  return { PATH: SEARCH_PATH, HOME: '/' };
-}
 
 describe('the compose demo\'s pieces and the ECS init task, without an engine', () => {
   const compose = yamlDocument(readRepoFile('docker-compose.yml'), { merge: true });
