@@ -66,7 +66,7 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   const waitMs = duration('--wait', options.wait, 60_000);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;
-  const opened = await openSource(config, { metrics });
+  const opened = await openSource(config, { metrics, longRunning: true });
   const clock = realClock;
   const state = new WatchState(clock.now(), config.watch.maxStaleMs);
   const stop = new AbortController();

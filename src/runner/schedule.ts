@@ -10,3 +10,14 @@ export function nextDelay(watch: WatchConfig, failures: number, random: () => nu
   const capped = Math.min(watch.intervalMs, watch.backoffMs * 2 ** Math.min(failures - 1, 30));
   return Math.round(capped * (0.5 + 0.5 * random()));
 }
+
+/**
+ * How long to wait before the loop's first refresh. With jitter on, a uniformly random point in the
+ * first interval ("splay"): sidecars started together (a rollout, a node restart) then refresh at
+ * spread phases instead of in lock-step, and no value is older than one interval. With jitter off,
+ * exactly the interval.
+ */
+export function firstDelay(watch: WatchConfig, random: () => number = Math.random): number {
+  if (watch.jitter === 0) return watch.intervalMs;
+  return Math.max(1, Math.round(watch.intervalMs * (1 - random())));
+}

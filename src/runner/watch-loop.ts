@@ -6,7 +6,7 @@ import type { Clock } from './clock';
 import type { LoopMetrics } from '../metrics';
 import type { RefreshResult } from './refresher';
 import type { RenderOutcome } from './render-once';
-import { nextDelay } from './schedule';
+import { firstDelay, nextDelay } from './schedule';
 import type { CallStats } from './stats';
 import type { Wake } from './wake';
 import type { WatchState } from './watch-state';
@@ -129,11 +129,11 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
 }
 
 /**
- * Refresh every interval (with jitter), sooner when woken (SIGHUP), backing off after failures,
- * until stopped. `maxCycles` bounds a test run.
+ * Refresh every interval (with jitter; the first at a random point of the first interval), sooner
+ * when woken (SIGHUP), backing off after failures, until stopped. `maxCycles` bounds a test run.
  */
 export async function watchLoop(deps: LoopDeps, onChange: OnChange, maxCycles = Infinity, afterCycle?: () => Promise<void>): Promise<void> {
-  let delay = nextDelay(deps.watch, 0, deps.random);
+  let delay = firstDelay(deps.watch, deps.random);
   for (let cycle = 0; cycle < maxCycles && !deps.stop.aborted; cycle++) {
     const woken = await deps.wake.sleep(delay, deps.clock, deps.stop);
     if (deps.stop.aborted) break;

@@ -1,6 +1,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { loadConfig } from '@smithy/core/config';
+import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
 import { ConfigError } from '../errors';
 
 export interface SsmClientOptions {
@@ -9,19 +11,26 @@ export interface SsmClientOptions {
   /** Undefined lets the SDK find one itself (a profile's endpoint_url), or use AWS's. */
   readonly endpoint?: string | undefined;
   readonly requestTimeoutMs: number;
+  /**
+   * Attempts per call when neither AWS_MAX_ATTEMPTS nor the profile's `max_attempts` says; undefined
+   * keeps the SDK's default (3).
+   */
+  readonly defaultMaxAttempts?: number | undefined;
   /** Called for every failed attempt, including those the SDK then retries (to count throttling). */
   readonly onAttemptError?: ((errorName: string) => void) | undefined;
 }
 
 /**
  * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
- * and endpoint variables untouched; we add keep-alive and timeouts so that no call can hang forever.
+ * and endpoint variables untouched (a long-running loop only raises the default number of attempts); we add keep-alive and timeouts so that no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    // The SDK's own lookup (environment, then profile), only with another default.
+    ...(options.defaultMaxAttempts === undefined ? {} : { maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: options.defaultMaxAttempts }) }),
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
       requestTimeout: options.requestTimeoutMs,

@@ -139,6 +139,18 @@ describe('watch', () => {
     expect(warnings.every((w) => typeof w['hint'] === 'string')).toBe(true);
   }, 180_000);
 
+  it('rides out throttling within a refresh: unless AWS_MAX_ATTEMPTS says, a call gets 8 attempts, not the SDK\'s 3', async () => {
+    const cli = watch(`watch: { interval: 1s, jitter: 0 }\n${TEMPLATES}`, [], { AWS_MAX_ATTEMPTS: undefined });
+    const base = await address(cli);
+    await cli.waitForLog(msg('first render complete, watching'));
+    fake.inject({ operation: 'GetParametersByPath', kind: 'throttle', times: 3 });
+    fake.put(`${PATH}DB/PASSWORD`, `pw-2-${CANARY}`, { type: 'SecureString' });
+    await eventually(() => (password() === `pw-2-${CANARY}` ? true : undefined), 15_000, 'the rotated value, after three throttled attempts');
+    expect(await metric(base, 'ssm_render_throttles_total')).toBe(3);
+    expect(await metric(base, 'ssm_render_errors_total{code="THROTTLED"}')).toBe(0);
+    expect(cli.logs.filter(msg('refresh failed, keeping the last good files'))).toEqual([]);
+  });
+
   it('serves readiness: ready after the first render, not ready when older than max_stale, ready again on recovery; the ready file follows', async () => {
     const cli = watch(`watch: { interval: 1s, jitter: 0, max_stale: 2s }\n${TEMPLATES}`, ['--ready-file', dir.path('ready')]);
     const base = await address(cli);
