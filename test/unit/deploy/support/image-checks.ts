@@ -7,6 +7,8 @@ const RUNTIME_BASES: Array<{ pattern: RegExp; node: string }> = [
 ];
 export const NON_ROOT = '65532:65532';
 const LABELS = ['org.opencontainers.image.source', 'org.opencontainers.image.version', 'org.opencontainers.image.description'];
+/** V8 heap-sizing flags the image may pass to node before the bundle. */
+const NODE_FLAG = /^--max-(semi|old)-space-size=\d+$/;
 
 const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => i.keyword === 'RUN' && pattern.test(i.args.join(' ')));
 
@@ -55,9 +57,12 @@ export function imageProblems(text: string, version: string): string[] {
   }
 
   if (spec.user !== NON_ROOT) problems.push(`USER is \`${spec.user ?? '(unset)'}\`, expected ${NON_ROOT}`);
-  const [node, bundle, ...rest] = spec.entrypoint;
-  if (!base || node !== base.node || !bundle?.endsWith('/ssm-render.js') || rest.length > 0) {
-    problems.push(`ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", "/.../ssm-render.js"]`);
+  // Node's own heap-sizing flags may sit between node and the bundle; nothing else may.
+  const [node, ...args] = spec.entrypoint;
+  const flags = args.slice(0, -1);
+  const bundle = args.at(-1);
+  if (!base || node !== base.node || !bundle?.endsWith('/ssm-render.js') || !flags.every((f) => NODE_FLAG.test(f))) {
+    problems.push(`ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", (V8 heap flags,) "/.../ssm-render.js"]`);
   }
   if (JSON.stringify(spec.cmd) !== '["render"]') problems.push(`CMD is \`${JSON.stringify(spec.cmd)}\`, expected the exec form ["render"]`);
 
