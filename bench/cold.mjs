@@ -1,0 +1,201 @@
+// 1-2. Cold render of N parameters by ssm-render and by what people use instead, each a whole
+// process measured by wait4, against the fake as its own process; medians of interleaved runs.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, measure, ROOT, sleep, startFake } from './lib/proc.mjs';
+import { calls, int, median, mib, ms, ratio, table } from './lib/stats.mjs';
+import { PATH, writeJob } from './lib/workload.mjs';
+
+const CLI = join(ROOT, 'dist/ssm-render.js');
+const NAIVE = join(ROOT, 'bench/naive-sdk.mjs');
+const JQ = `.Parameters[] | "\\(.Name | ltrimstr("${PATH}") | gsub("/"; "_"))=\\(.Value)"`;
+
+const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+
+/** The contenders for one job; `check` throws unless the run produced the whole file. */
+function tools(job, bundles, url, latencyMs) {
+  const node = process.execPath;
+  const file = (d) => join(job.dir, d, 'app.env');
+  const wrote = (d) => () => {
+    const got = lines(file(d));
+    if (got !== job.params.length) throw new Error(`${d}/app.env has ${got} lines, expected ${job.params.length}`);
+    if (d === 'out') for (const f of ['app.yaml', 'app.sh']) if (!lines(join(job.dir, d, f))) throw new Error(`${d}/${f} is empty`);
+  };
+  const aws = `/usr/bin/aws ssm get-parameters-by-path --path ${PATH} --recursive --with-decryption --endpoint-url ${url} --output json | jq -r '${JQ}' > out-aws/app.env`;
+  const list = [
+    { name: 'floor: node -e 0', argv: [node, '-e', '0'], api: false },
+    { name: 'ssm-render version (load only)', argv: [node, CLI, 'version'], api: false, only0: true },
+    { name: 'ssm-render render', argv: [node, CLI, 'render', '--config', job.config], dir: 'out', check: wrote('out'), api: true, main: true },
+    { name: 'awscli, piped to jq', argv: ['/bin/sh', '-c', aws], dir: 'out-aws', check: wrote('out-aws'), api: true },
+    { name: 'SDK script (node_modules)', argv: [node, NAIVE, PATH, file('out-sdk')], dir: 'out-sdk', check: wrote('out-sdk'), api: true },
+    { name: 'SDK script (bundled)', argv: [node, bundles.naiveBundled, PATH, file('out-sdkb')], dir: 'out-sdkb', check: wrote('out-sdkb'), api: true },
+  ];
+  return list.filter((t) => !t.only0 || latencyMs === 0);
+}
+
+/** ssm-render's own count of its logical calls (after SDK retries), from its summary log line. */
+function ownCalls(stderr) {
+  const line = stderr.split('\n').find((l) => l.includes('"render complete"'));
+  return line ? Object.values(JSON.parse(line).calls).reduce((a, b) => a + b, 0) : NaN;
+}
+
+async function runOnce(tool, job, fake, env, bucket) {
+  if (tool.dir) {
+    rmSync(join(job.dir, tool.dir), { recursive: true, force: true });
+    if (tool.name !== 'ssm-render render') mkdirSync(join(job.dir, tool.dir));
+  }
+  await fake.reset();
+  const m = await measure(tool.argv, { env, cwd: job.dir, timeoutMs: 180_000 });
+  if (m.status !== 0) throw new Error(`${tool.name} exited ${m.status}: ${m.stderr.slice(-600)}`);
+  tool.check?.();
+  const s = await fake.stats();
+  // Let the bucket refill what this run took, so that every run starts with a full bucket.
+  if (bucket) await sleep((Math.min(bucket.burst, s.total) / bucket.perSecond) * 1000);
+  return { ...m, calls: s.calls, total: s.total, decryptions: s.decryptions, own: tool.main ? ownCalls(m.stderr) : NaN };
+}
+
+function summarize(tool, results, n) {
+  const pick = (k) => median(results.map((r) => r[k]));
+  const ops = [...new Set(results.flatMap((r) => Object.keys(r.calls)))];
+  const expected = tool.api ? Math.ceil(n / 10) : 0;
+  return {
+    tool: tool.name,
+    runs: results.length,
+    wallMs: pick('wallMs'),
+    cpuMs: pick('cpuMs'),
+    userMs: pick('userMs'),
+    sysMs: pick('sysMs'),
+    maxrssKiB: pick('maxrssKiB'),
+    calls: Object.fromEntries(ops.map((op) => [op, median(results.map((r) => r.calls[op] ?? 0))])),
+    total: pick('total'),
+    throttled: tool.api ? pick('total') - (tool.main ? pick('own') : expected) : 0,
+    decryptions: pick('decryptions'),
+    expectedCalls: expected,
+  };
+}
+
+/** Runs per group: the 20 ms series at N=10,000 takes ~25 s a run (1,000 calls on a 40/s bucket). */
+const runsFor = (runs, n, latencyMs) => (latencyMs > 0 && n >= 10_000 ? Math.min(runs, 1) : runs);
+
+export async function cold({ bundles, scratch, runs, ns, latencies, bucket, log }) {
+  const groups = [];
+  for (const n of ns) {
+    const job = writeJob(join(scratch, `cold-${n}`), { n });
+    const fake = await startFake(bundles.fake, { seed: job.seed, env: cleanEnv(scratch) });
+    try {
+      for (const latencyMs of latencies) {
+        const limited = latencyMs > 0 ? bucket : undefined;
+        await fake.options({ latencyMs, rateLimit: limited ?? null });
+        const env = cleanEnv(scratch, { AWS_ENDPOINT_URL: fake.url });
+        const list = tools(job, bundles, fake.url, latencyMs);
+        const count = runsFor(runs, n, latencyMs);
+        const results = new Map(list.map((t) => [t, []]));
+        const started = Date.now();
+        if (count > 1) for (const t of list) await runOnce(t, job, fake, env, limited); // warm-up, not counted
+        for (let r = 0; r < count; r++) {
+          // Rotate the order each round so no tool always runs first (or right after the floor).
+          for (let i = 0; i < list.length; i++) {
+            const t = list[(i + r) % list.length];
+            results.get(t).push(await runOnce(t, job, fake, env, limited));
+          }
+        }
+        const rows = list.map((t) => summarize(t, results.get(t), n));
+        groups.push({ n, latencyMs, rateLimit: limited, rows });
+        log(`cold N=${n} ${latencyMs} ms: ${count} runs in ${((Date.now() - started) / 1000).toFixed(0)} s; ssm-render ${ms(rows.find((x) => x.tool === 'ssm-render render').wallMs)} ms`);
+      }
+    } finally {
+      await fake.stop();
+    }
+  }
+  return groups;
+}
+
+const find = (g, prefix) => g.rows.find((r) => r.tool.startsWith(prefix));
+
+export function coldMarkdown(groups, { bucket }) {
+  const rows = groups.flatMap((g) =>
+    g.rows.map((r) => [
+      int(g.n),
+      `${g.latencyMs} ms${g.rateLimit ? ` + ${bucket.perSecond}/s` : ''}`,
+      r.tool,
+      int(r.runs),
+      ms(r.wallMs),
+      ms(r.cpuMs),
+      mib(r.maxrssKiB),
+      r.tool.startsWith('floor') || r.tool.includes('load only') ? '' : calls(r.calls),
+      r.tool.startsWith('floor') || r.tool.includes('load only') ? '' : int(r.throttled),
+      r.tool.startsWith('floor') || r.tool.includes('load only') ? '' : int(r.decryptions),
+    ]),
+  );
+  const ratios = groups.map((g) => {
+    const me = find(g, 'ssm-render render');
+    return [
+      int(g.n),
+      `${g.latencyMs} ms`,
+      ratio(me.wallMs, find(g, 'floor').wallMs),
+      ratio(me.wallMs, find(g, 'awscli').wallMs),
+      ratio(me.wallMs, find(g, 'SDK script (node_modules)').wallMs),
+      ratio(me.wallMs, find(g, 'SDK script (bundled)').wallMs),
+      ratio(me.cpuMs, find(g, 'floor').cpuMs),
+      ratio(me.cpuMs, find(g, 'awscli').cpuMs),
+      ratio(me.cpuMs, find(g, 'SDK script (node_modules)').cpuMs),
+    ];
+  });
+  const head = groups.find((g) => g.n === 100 && g.latencyMs === 0) ?? groups.find((g) => find(g, 'ssm-render version'));
+  const load = head && find(head, 'ssm-render version');
+  const share = load
+    ? [
+        '',
+        `Module loading: at N=${head.n}, ${head.latencyMs} ms, \`ssm-render version\` (load the bundle, parse the command line, print) takes`,
+        `${ms(load.wallMs)} ms of the ${ms(find(head, 'ssm-render render').wallMs)} ms render (${Math.round((load.wallMs / find(head, 'ssm-render render').wallMs) * 100)}%); above the floor, ` +
+          `${Math.round(((load.wallMs - find(head, 'floor').wallMs) / (find(head, 'ssm-render render').wallMs - find(head, 'floor').wallMs)) * 100)}% of what ssm-render adds to \`node -e 0\`.`,
+      ]
+    : [];
+  return [
+    'The job: every parameter under `/BENCH/PROD/` (half SecureString, values of 12 to 40 characters) into files.',
+    '',
+    '- `ssm-render render`: `node dist/ssm-render.js render --config ssm-render.yaml`, three destinations: `format: dotenv`,',
+    '  `format: yaml`, and a Handlebars template writing every parameter as a quoted shell `export` (cold: out/ removed first).',
+    `- awscli: \`sh -c '/usr/bin/aws ssm get-parameters-by-path --path ${PATH} --recursive --with-decryption --endpoint-url URL`,
+    `  --output json | jq -r '${JQ}' > app.env'\` (one file, values unquoted).`,
+    '- SDK script: `bench/naive-sdk.mjs`, ten lines on `@aws-sdk/client-ssm` (paginator, `KEY="value"` lines, one file), run as it',
+    '  is (node_modules) and bundled with esbuild like the product.',
+    '- floor: `node -e 0`. The ssm-render rows at 0 ms also show `ssm-render version` (load the bundle, print, exit).',
+    '',
+    'Each group runs one warm-up round, then the runs in rotating order; under the 40 calls/s bucket each run waits for the',
+    'bucket to refill what the previous one took. "throttled" is calls the fake counted minus the calls the tool made',
+    '(ssm-render\'s own count from its log line; ceil(N/10) pages for the others).',
+    '',
+    table(['N', 'latency', 'command', 'runs', 'wall ms', 'CPU ms', 'peak RSS MiB', 'API calls (fake, incl. throttled)', 'throttled', 'decryptions'], rows, 'rrlrrrrlrr'),
+    '',
+    'Ratios of ssm-render render to the others (medians of the same run):',
+    '',
+    table(['N', 'latency', 'wall / floor', 'wall / awscli', 'wall / SDK script', 'wall / SDK bundled', 'CPU / floor', 'CPU / awscli', 'CPU / SDK script'], ratios, 'rrrrrrrrr'),
+    ...share,
+  ].join('\n');
+}
+
+export function coldTargets(groups) {
+  const head = groups.find((g) => g.n === 100 && g.latencyMs === 0);
+  const out = [];
+  if (head) {
+    const me = find(head, 'ssm-render render');
+    const floor = find(head, 'floor');
+    const aws = find(head, 'awscli');
+    out.push({ target: 'Cold render N=100, 0 ms: wall <= 2.5x floor', figure: `${ratio(me.wallMs, floor.wallMs)} (${ms(me.wallMs)} / ${ms(floor.wallMs)} ms)`, met: me.wallMs <= 2.5 * floor.wallMs });
+    out.push({ target: 'Cold render N=100, 0 ms: wall <= 0.35x awscli script', figure: `${ratio(me.wallMs, aws.wallMs)} (${ms(me.wallMs)} / ${ms(aws.wallMs)} ms)`, met: me.wallMs <= 0.35 * aws.wallMs });
+  }
+  const unthrottled = groups.filter((g) => g.latencyMs === 0);
+  if (unthrottled.length) {
+    const figures = unthrottled.map((g) => {
+      const me = find(g, 'ssm-render render');
+      return { n: g.n, got: me.calls.GetParametersByPath ?? 0, other: me.total - (me.calls.GetParametersByPath ?? 0), want: Math.ceil(g.n / 10) };
+    });
+    out.push({
+      target: 'Cold render: exactly ceil(N/10) path calls (no named parameters, so no batch calls)',
+      figure: figures.map((f) => `N=${f.n}: ${f.got}${f.other ? ` + ${f.other} other` : ''} (want ${f.want})`).join('; '),
+      met: figures.every((f) => f.got === f.want && f.other === 0),
+    });
+  }
+  return out;
+}

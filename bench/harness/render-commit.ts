@@ -1,0 +1,58 @@
+/**
+ * Everything after the fetch, in-process: merge the layers, render the three files, commit them.
+ * The parameters come from memory (the seed file), so no API time is in the figures. Bundled and
+ * run as its own process; the first iteration is the one a `render` process pays (cold code), the
+ * rest are warm. Each iteration starts from an empty out/ directory, so every file is written.
+ *
+ * Env: BENCH_DIR (holds ssm-render.yaml, app.sh.hbs, seed.json), BENCH_ITERATIONS (default 5),
+ * BENCH_MODE `total` (renderOnce, as `render` runs it) or `phases` (its steps, timed one by one).
+ * Prints one JSON line: { mode, parameters, bytes, iterations: [{ phase: { cpuMs, wallMs } }] }.
+ */
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readConfig } from '../../src/cli/context';
+import { createLogger, Redactor } from '../../src/log';
+import { commitFiles } from '../../src/output/commit';
+import { renderAll } from '../../src/render/render-all';
+import { loadData } from '../../src/runner/load-data';
+import { renderOnce } from '../../src/runner/render-once';
+import type { Parameter, ParameterSource } from '../../src/source/types';
+import { timed, type Timing } from './common';
+
+const env = process.env;
+const dir = env['BENCH_DIR'] as string;
+const iterations = Number(env['BENCH_ITERATIONS'] ?? 5);
+const mode = env['BENCH_MODE'] ?? 'total';
+
+async function main(): Promise<void> {
+  const seed = JSON.parse(readFileSync(join(dir, 'seed.json'), 'utf8')) as Array<{ name: string; value: string; type: Parameter['type'] }>;
+  const parameters: Parameter[] = seed.map((p) => ({ ...p, version: 1 }));
+  const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };
+  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml') });
+  const log = await createLogger({ level: 'warn', format: 'json', redactor: new Redactor(), write: () => undefined });
+  const out = join(dir, 'out');
+  const results: Array<Record<string, Timing>> = [];
+  for (let i = 0; i < iterations; i++) {
+    rmSync(out, { recursive: true, force: true });
+    const redactor = new Redactor();
+    if (mode === 'total') {
+      const total = await timed(() => renderOnce({ config, source, log, redactor }));
+      results.push({ total: total.timing });
+      continue;
+    }
+    const s = config.settings;
+    const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
+    const merge = await timed(() => loadData(config, source));
+    const redact = await timed(async () => redactor.add([...merge.value.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' }))));
+    const render = await timed(() => renderAll(config.templates, merge.value, meta));
+    const commit = await timed(() => commitFiles(render.value));
+    results.push({ merge: merge.timing, redact: redact.timing, render: render.timing, commit: commit.timing });
+  }
+  const bytes = config.templates.reduce((sum, t) => sum + statSync(t.destination).size, 0);
+  process.stdout.write(`${JSON.stringify({ mode, parameters: parameters.length, bytes, iterations: results })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`render-commit failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+// `--compare before.json`: the headline figures of this run beside those of an earlier `--json` file.
+import { readFileSync } from 'node:fs';
+import { int, mib, ms, table } from './stats.mjs';
+
+/** [label, value, format] for every headline figure a run has. */
+function headlines(raw) {
+  const out = [];
+  for (const g of raw.cold ?? []) {
+    const me = g.rows.find((r) => r.tool === 'ssm-render render');
+    const floor = g.rows.find((r) => r.tool.startsWith('floor'));
+    const at = `N=${g.n} ${g.latencyMs} ms`;
+    out.push([`cold ${at}: wall ms`, me.wallMs, ms], [`cold ${at}: CPU ms`, me.cpuMs, ms], [`cold ${at}: peak RSS MiB`, me.maxrssKiB, mib]);
+    out.push([`cold ${at}: wall / floor`, me.wallMs / floor.wallMs, (x) => x.toFixed(2)]);
+  }
+  for (const g of raw.render ?? []) out.push([`render+commit N=${g.n}: first CPU ms`, g.rows[0].firstCpu, ms], [`render+commit N=${g.n}: warm CPU ms`, g.rows[0].warmCpu, ms]);
+  if (raw.refresh) {
+    const cpu = (list) => list.map((c) => c.cpuMs).sort((a, b) => a - b)[list.length >> 1];
+    out.push(['refresh no change: CPU ms', cpu(raw.refresh.modes.unchanged), ms], ['refresh 1% changed: CPU ms', cpu(raw.refresh.modes.rotated), ms]);
+  }
+  if (raw.memory) {
+    out.push(['watch peak RSS MiB', raw.memory.cli.maxrssKiB, mib]);
+    const last = raw.memory.soak.checkpoints.at(-1);
+    out.push([`soak RSS MiB at cycle ${last.cycle}`, last.rssMiB, (x) => x.toFixed(1)]);
+  }
+  for (const r of raw.fleet?.results ?? []) {
+    const at = `fleet jitter ${r.jitter} ${r.retryMode}`;
+    out.push([`${at}: max convergence s`, r.rotation.maxMs / 1000, ms], [`${at}: failed refreshes`, r.totalFailedRefreshes, int]);
+  }
+  return out;
+}
+
+export function compare(beforeFile, raw) {
+  const before = new Map(headlines(JSON.parse(readFileSync(beforeFile, 'utf8')).raw).map(([label, value]) => [label, value]));
+  const rows = headlines(raw)
+    .filter(([label]) => before.has(label))
+    .map(([label, value, format]) => {
+      const old = before.get(label);
+      const change = old ? `${value >= old ? '+' : ''}${(((value - old) / old) * 100).toFixed(1)}%` : '–';
+      return [label, format(old), format(value), change];
+    });
+  return rows.length ? table(['figure', 'before', 'after', 'change'], rows, 'lrrr') : 'Nothing to compare: no figure in common.';
+}
