@@ -23,7 +23,8 @@ function headlines(raw) {
     out.push([`soak RSS MiB at cycle ${last.cycle}`, last.rssMiB, (x) => x.toFixed(1)]);
   }
   for (const r of raw.fleet?.results ?? []) {
-    const at = `fleet jitter ${r.jitter} ${r.retryMode}`;
+    // Runs from before the attempts column made 3 attempts (the SDK's default).
+    const at = `fleet jitter ${r.jitter} ${r.retryMode} ${r.attempts ?? 3} attempts`;
     out.push([`${at}: max convergence s`, r.rotation.maxMs / 1000, ms], [`${at}: failed refreshes`, r.totalFailedRefreshes, int]);
   }
   return out;
