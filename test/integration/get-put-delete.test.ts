@@ -4,28 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { describe, expect, it } from 'vitest';
+import type { FakeSsm } from '../support/fake-ssm';
 import { isolatedEnv, runCli, type CliResult } from '../support/run-cli';
-import { scratch } from '../support/tmp';
-import { AWS_CLI, CANARY, PATH, awsEnv, clear, expectNoLeak, lastLog, seedGuide } from '../support/toolkit';
+import { AWS_CLI, awsEnv, CANARY, clear, expectNoLeak, guideHooks, lastLog, PATH, type Scratch } from '../support/toolkit';
 
 let fake: FakeSsm;
-let dir: ReturnType<typeof scratch>;
-
-beforeAll(async () => {
-  fake = await startFakeSsm();
+let dir: Scratch;
+guideHooks((f, d) => {
+  fake = f;
+  dir = d;
 });
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  dir = scratch();
-  fake.clearFaults();
-  fake.resetCounters();
-  seedGuide(fake);
-});
-afterEach(() => dir.cleanup());
 
 const cli = (args: string[], options: { env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> =>
   runCli(args, { cwd: dir.dir, env: awsEnv(fake, options.env), input: options.input });

@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { describe, expect, it } from 'vitest';
+import type { FakeSsm } from '../support/fake-ssm';
 import { runCli, type CliResult } from '../support/run-cli';
-import { scratch } from '../support/tmp';
-import { CANARY, PATH, awsEnv, clear, expectNoLeak, seedGuide } from '../support/toolkit';
+import { awsEnv, CANARY, clear, expectNoLeak, guideHooks, PATH, type Scratch } from '../support/toolkit';
 
 interface Report {
   ok: boolean;
@@ -15,22 +14,12 @@ interface Report {
 }
 
 let fake: FakeSsm;
-let dir: ReturnType<typeof scratch>;
-
-beforeAll(async () => {
-  fake = await startFakeSsm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  dir = scratch();
-  fake.clearFaults();
-  fake.resetCounters();
-  seedGuide(fake);
+let dir: Scratch;
+guideHooks((f, d) => {
+  fake = f;
+  dir = d;
   dir.write('ssm-render.yaml', 'prefix: /ELASMETRICS\nrequired: [ELASTICSEARCH/PASSWORD, MYSQL/PASSWORD, MYSQL/USER]\n');
 });
-afterEach(() => dir.cleanup());
 
 async function check(env: Record<string, string | undefined> = {}, args: string[] = ['--json']): Promise<{ result: CliResult; report: Report }> {
   const result = await runCli(['health-check', ...args], { cwd: dir.dir, env: awsEnv(fake, { PARAMETER_STORE_PREFIX: undefined, ...env }) });

@@ -1,29 +1,18 @@
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { describe, expect, it } from 'vitest';
+import type { FakeSsm } from '../support/fake-ssm';
 import { runCli, type CliResult } from '../support/run-cli';
-import { scratch } from '../support/tmp';
-import { CANARY, PATH, awsEnv, clear, expectNoLeak, lastLog, seedGuide } from '../support/toolkit';
+import { awsEnv, CANARY, clear, expectNoLeak, guideHooks, lastLog, PATH, type Scratch } from '../support/toolkit';
 
 let fake: FakeSsm;
-let dir: ReturnType<typeof scratch>;
-
-beforeAll(async () => {
-  fake = await startFakeSsm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  dir = scratch();
-  fake.clearFaults();
-  seedGuide(fake);
+let dir: Scratch;
+guideHooks((f, d) => {
+  fake = f;
+  dir = d;
   for (let i = 0; i < 23; i++) fake.put(`${PATH}TOP${String(i).padStart(2, '0')}`, `top-${i}-${CANARY}`, { type: i % 2 ? 'SecureString' : 'String' });
   fake.setOptions({ pageSize: 10 });
-  fake.resetCounters();
 });
-afterEach(() => dir.cleanup());
 
 const ls = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runCli(['ls', ...args], { cwd: dir.dir, env: awsEnv(fake, env) });
 

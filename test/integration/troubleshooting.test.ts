@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FakeSsm } from '../support/fake-ssm';
 import { runCli, type CliResult } from '../support/run-cli';
-import { scratch } from '../support/tmp';
-import { PATH, awsEnv, clear, expectNoLeak, lastLog, seedGuide } from '../support/toolkit';
+import { awsEnv, clear, expectNoLeak, guideHooks, lastLog, PATH, type Scratch } from '../support/toolkit';
 
 // The guide's three troubleshooting messages, from every command, each exit 3 with its hint.
 let fake: FakeSsm;
-let dir: ReturnType<typeof scratch>;
-
-beforeAll(async () => {
-  fake = await startFakeSsm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  dir = scratch();
-  fake.clearFaults();
-  fake.resetCounters();
-  seedGuide(fake);
+let dir: Scratch;
+guideHooks((f, d) => {
+  fake = f;
+  dir = d;
   dir.write('ssm-render.yaml', 'required: [MYSQL/PASSWORD]\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n');
 });
-afterEach(() => dir.cleanup());
 
 async function run(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
   const result = await runCli(args, { cwd: dir.dir, env: awsEnv(fake, env), input });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import type { FakeSsm } from './fake-ssm';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { startFakeSsm, type FakeSsm } from './fake-ssm';
 import { isolatedEnv, type CliResult } from './run-cli';
+import { scratch } from './tmp';
 
 export const CANARY = 'CANARY-4d2e-toolkit-secret';
 export const PATH = '/ELASMETRICS/STAGING/';
@@ -51,3 +52,29 @@ function findOnPath(command: string): string | undefined {
 /** The Debian `aws` CLI, a client nobody here wrote. */
 export const AWS_CLI = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : findOnPath('aws');
 export { findOnPath };
+
+export type Scratch = ReturnType<typeof scratch>;
+
+/**
+ * The hooks every toolkit test file needs: one fake per file; before each test a scratch directory,
+ * faults and counters cleared and the guide's parameters seeded, then `each(fake, dir)` (to keep
+ * them, and to add to them).
+ */
+export function guideHooks(each: (fake: FakeSsm, dir: Scratch) => void): void {
+  let fake: FakeSsm;
+  let dir: Scratch;
+  beforeAll(async () => {
+    fake = await startFakeSsm();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  beforeEach(() => {
+    dir = scratch();
+    fake.clearFaults();
+    fake.resetCounters();
+    seedGuide(fake);
+    each(fake, dir);
+  });
+  afterEach(() => dir.cleanup());
+}
