@@ -1,7 +1,14 @@
 /** What the in-process harnesses share: timing, a virtual clock, counting metrics, the fake's control API. */
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSource, readConfig } from '../../src/cli/context';
+import type { Logger, Redactor } from '../../src/log';
 import type { LoopMetrics } from '../../src/metrics';
 import type { Clock } from '../../src/runner/clock';
+import { Refresher } from '../../src/runner/refresher';
+import { Wake } from '../../src/runner/wake';
+import type { LoopDeps } from '../../src/runner/watch-loop';
+import { WatchState } from '../../src/runner/watch-state';
 
 export interface Timing {
   cpuMs: number;
@@ -82,4 +89,28 @@ export const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10)
 
 export function print(result: unknown): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * One `watch` instance's loop, wired as `ssm-render watch` wires it (its config from
+ * `dir/ssm-render.yaml`, its own source and SDK client against the fake at `url`), counting what
+ * the benchmarks report. `close()` ends its client.
+ */
+export async function openWatch(dir: string, url: string, parts: { log: Logger; redactor: Redactor; clock: Clock; stop?: AbortSignal }) {
+  const config = readConfig({ argv: [], env: process.env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: url });
+  const counted = countingMetrics();
+  const opened = await openSource(config, { metrics: counted.metrics, longRunning: true });
+  const { log, redactor, clock } = parts;
+  const deps: LoopDeps = {
+    refresher: new Refresher({ config, source: opened.source, log, redactor }),
+    watch: config.watch,
+    clock,
+    stop: parts.stop ?? new AbortController().signal,
+    wake: new Wake(),
+    state: new WatchState(clock.now(), undefined),
+    log,
+    metrics: counted.metrics,
+    stats: opened.stats,
+  };
+  return { config, deps, counts: counted.counts, codes: counted.codes, stats: opened.stats, close: () => opened.close() };
 }

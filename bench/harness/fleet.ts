@@ -11,14 +11,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
-import { LOOP_MAX_ATTEMPTS, openSource, readConfig } from '../../src/cli/context';
+import { LOOP_MAX_ATTEMPTS } from '../../src/cli/context';
 import { createLogger, Redactor } from '../../src/log';
 import { realClock } from '../../src/runner/clock';
-import { Refresher } from '../../src/runner/refresher';
-import { Wake } from '../../src/runner/wake';
-import { firstRender, watchLoop, type LoopDeps } from '../../src/runner/watch-loop';
-import { WatchState } from '../../src/runner/watch-state';
-import { control, countingMetrics, fakeStats, print } from './common';
+import { firstRender, watchLoop } from '../../src/runner/watch-loop';
+import { control, type countingMetrics, fakeStats, openWatch, print } from './common';
 
 const env = process.env;
 const url = env['BENCH_URL'] as string;
@@ -66,25 +63,10 @@ async function main(): Promise<void> {
     const dir = join(base, String(i));
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ssm-render.yaml'), `prefix: /BENCH\nenv: PROD\nwatch: { interval: ${intervalMs}ms, jitter: ${jitter} }\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n`);
-    const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: url });
-    const counted = countingMetrics();
-    const { metrics, counts } = counted;
+    const { deps, counts, codes: instanceCodes, close } = await openWatch(dir, url, { log, redactor: new Redactor(), clock: realClock, stop: stop.signal });
     all.push(counts);
-    codesOf.push(counted.codes);
-    const redactor = new Redactor();
-    const opened = await openSource(config, { metrics, longRunning: true });
-    closers.push(() => opened.close());
-    const deps: LoopDeps = {
-      refresher: new Refresher({ config, source: opened.source, log, redactor }),
-      watch: config.watch,
-      clock: realClock,
-      stop: stop.signal,
-      wake: new Wake(),
-      state: new WatchState(realClock.now(), undefined),
-      log,
-      metrics,
-      stats: opened.stats,
-    };
+    codesOf.push(instanceCodes);
+    closers.push(close);
     const onChange = async (_written: readonly string[], data: { entries: ReadonlyMap<string, { value: string }> }) => {
       if (converged[i] === undefined && data.entries.get(key)?.value === target) converged[i] = Date.now() - rotatedAt;
     };

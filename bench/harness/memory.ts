@@ -8,13 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { openSource, readConfig } from '../../src/cli/context';
 import { createLogger, Redactor } from '../../src/log';
-import { Refresher } from '../../src/runner/refresher';
-import { Wake } from '../../src/runner/wake';
 import { firstRender, watchLoop } from '../../src/runner/watch-loop';
-import { WatchState } from '../../src/runner/watch-state';
-import { control, countingMetrics, mib, print, virtualClock } from './common';
+import { control, mib, openWatch, print, virtualClock } from './common';
 
 const env = process.env;
 const url = env['BENCH_URL'] as string;
@@ -27,22 +23,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function main(): Promise<void> {
   const seed = JSON.parse(readFileSync(join(dir, 'seed.json'), 'utf8')) as Array<{ name: string; type: string }>;
   const rotating = seed.find((p) => p.type === 'SecureString')?.name as string;
-  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: url });
-  const { metrics, counts } = countingMetrics();
   const redactor = new Redactor();
   const log = await createLogger({ level: 'info', format: 'json', redactor, write: () => undefined });
-  const opened = await openSource(config, { metrics, longRunning: true });
-  const deps = {
-    refresher: new Refresher({ config, source: opened.source, log, redactor }),
-    watch: config.watch,
-    clock: virtualClock(),
-    stop: new AbortController().signal,
-    wake: new Wake(),
-    state: new WatchState(0, undefined),
-    log,
-    metrics,
-    stats: opened.stats,
-  };
+  const { deps, counts, close, stats } = await openWatch(dir, url, { log, redactor, clock: virtualClock() });
   const started = performance.now();
   const points: Array<Record<string, number>> = [];
   let cycle = 0;
@@ -78,14 +61,14 @@ async function main(): Promise<void> {
     if (cycle % 200 === 0) await control(url, 'reset-counters', {});
     if (checkpoints.has(cycle)) checkpoint();
   });
-  opened.close();
+  close();
   print({
     parameters: seed.length,
     cycles: cycle,
     rotations,
     changes,
     failedRefreshes: counts.failedRefreshes,
-    calls: opened.stats.total(),
+    calls: stats.total(),
     checkpoints: points,
     peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
     seconds: Math.round((performance.now() - started) / 1000),

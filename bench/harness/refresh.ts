@@ -9,13 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSource, readConfig } from '../../src/cli/context';
 import { createLogger, Redactor } from '../../src/log';
-import { Refresher } from '../../src/runner/refresher';
-import { Wake } from '../../src/runner/wake';
-import { firstRender, refreshCycle, type LoopDeps } from '../../src/runner/watch-loop';
-import { WatchState } from '../../src/runner/watch-state';
-import { control, countingMetrics, fakeStats, fileIds, print, sizes, timed, virtualClock } from './common';
+import { firstRender, refreshCycle } from '../../src/runner/watch-loop';
+import { control, fakeStats, fileIds, print, openWatch, sizes, timed, virtualClock } from './common';
 
 const env = process.env;
 const url = env['BENCH_URL'] as string;
@@ -35,23 +31,10 @@ interface Cycle {
 
 async function main(): Promise<void> {
   const seed = JSON.parse(readFileSync(join(dir, 'seed.json'), 'utf8')) as Array<{ name: string; type: string }>;
-  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: url });
-  const { metrics, counts } = countingMetrics();
   const redactor = new Redactor();
   let warnings = 0;
   const log = await createLogger({ level: 'info', format: 'json', redactor, write: (line) => void (line.includes('"level":40') && (warnings += 1)) });
-  const opened = await openSource(config, { metrics, longRunning: true });
-  const deps: LoopDeps = {
-    refresher: new Refresher({ config, source: opened.source, log, redactor }),
-    watch: config.watch,
-    clock: virtualClock(),
-    stop: new AbortController().signal,
-    wake: new Wake(),
-    state: new WatchState(0, undefined),
-    log,
-    metrics,
-    stats: opened.stats,
-  };
+  const { config, deps, counts, close } = await openWatch(dir, url, { log, redactor, clock: virtualClock() });
   const files = config.templates.map((t) => t.destination);
 
   const measureCycle = async (step: () => Promise<unknown>): Promise<Cycle> => {
@@ -80,7 +63,7 @@ async function main(): Promise<void> {
     }
     rotated.push(await measureCycle(() => refreshCycle(deps, onChange, 'timer')));
   }
-  opened.close();
+  close();
   print({ parameters: seed.length, rotatedPerCycle: perCycle, first, modes: { warmup: warming, unchanged, rotated }, failedRefreshes: counts.failedRefreshes, warnings, throttled: counts.throttled });
 }
 
