@@ -7,17 +7,16 @@ export class TreeConflictError extends RenderError {
   override readonly code = 'KEY_CONFLICT';
 }
 
-interface Node {
-  readonly children: Map<string, Node>;
-  key?: string;
-  value?: string;
-  firstDescendant?: string;
-}
-
 function conflict(leaf: string, descendant: string): never {
   throw new TreeConflictError(`Key \`${leaf}\` holds a value and is also the parent of \`${descendant}\``, {
     hint: 'nested output (YAML, JSON, {{A.B}} in templates) cannot hold both: rename one parameter, or give it another key with `parameters:`',
   });
+}
+
+/** The path, below `tree`, of its first value (to name it in a message). */
+function firstPath(tree: Tree): string {
+  const [segment, node] = tree.entries().next().value as [string, Tree | string];
+  return typeof node === 'string' ? segment : `${segment}/${firstPath(node)}`;
 }
 
 /**
@@ -25,23 +24,25 @@ function conflict(leaf: string, descendant: string): never {
  * and a group at once, so that (or a key given twice) is an error naming both keys.
  */
 export function buildTree(entries: Iterable<{ readonly key: string; readonly value: string }>): Tree {
-  const root: Node = { children: new Map() };
+  const root: Tree = new Map();
   for (const { key, value } of entries) {
+    const segments = key.split('/');
+    const last = segments.length - 1;
     let node = root;
-    for (const segment of key.split('/')) {
-      if (node.key !== undefined) conflict(node.key, key);
-      node.firstDescendant ??= key;
-      let child = node.children.get(segment);
-      if (child === undefined) node.children.set(segment, (child = { children: new Map() }));
+    for (let i = 0; i < last; i++) {
+      const segment = segments[i] as string;
+      let child = node.get(segment);
+      if (child === undefined) node.set(segment, (child = new Map()));
+      else if (typeof child === 'string') conflict(segments.slice(0, i + 1).join('/'), key);
       node = child;
     }
-    if (node.key !== undefined) throw new TreeConflictError(`Key \`${key}\` appears twice`);
-    if (node.firstDescendant !== undefined) conflict(key, node.firstDescendant);
-    node.key = key;
-    node.value = value;
+    const leaf = segments[last] as string;
+    const existing = node.get(leaf);
+    if (typeof existing === 'string') throw new TreeConflictError(`Key \`${key}\` appears twice`);
+    if (existing !== undefined) conflict(key, `${key}/${firstPath(existing)}`);
+    node.set(leaf, value);
   }
-  const toTree = (node: Node): Tree => new Map([...node.children].map(([segment, child]) => [segment, child.value ?? toTree(child)]));
-  return toTree(root);
+  return root;
 }
 
 /** The tree as prototype-less objects, so that a key such as `__proto__` is an ordinary property. */
