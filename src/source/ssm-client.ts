@@ -22,7 +22,8 @@ export interface SsmClientOptions {
 
 /**
  * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
- * and endpoint variables untouched (a long-running loop only raises the default number of attempts); we add keep-alive and timeouts so that no call can hang forever.
+ * and endpoint variables untouched (a long-running loop only raises the default number of
+ * attempts); we add keep-alive and timeouts so that no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
