@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { cold, coldMarkdown, coldTargets } from './cold.mjs';
 import { fleet, fleetMarkdown, fleetTargets } from './fleet.mjs';
 import { buildBundles } from './lib/build.mjs';
-import { compare } from './lib/compare.mjs';
+import { compare, describeRun } from './lib/compare.mjs';
 import { ROOT } from './lib/proc.mjs';
 import { table } from './lib/stats.mjs';
 import { memory, memoryMarkdown, memoryTargets } from './memory.mjs';
@@ -93,13 +93,14 @@ try {
   const args = process.argv.slice(2).join(' ');
   const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `node bench/run.mjs${args ? ` ${args}` : ''}`;
   const commit = sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const dirty = sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json']) ? ' (src has uncommitted changes)' : '';
   const header = [
     '# ssm-render benchmarks',
     '',
     `- Machine: ${cpus().length} CPUs (nproc ${sh('nproc', [])}), ${cpus()[0]?.model ?? 'unknown'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${sh('uname', ['-r'])}`,
     `- Node ${process.version}; ${sh('/usr/bin/aws', ['--version'])}; ${sh('jq', ['--version'])}`,
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; commit ${commit}${dirty}`,
+    `- Date: ${date}; commit ${commit}${dirty}`,
     `- Command: \`${command}\` (runs per figure: ${opts.runs}); took ${Math.floor(took / 60)} min ${took % 60} s`,
     `- Load average (1 min) at start ${loadBefore}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in the figures`,
     '',
@@ -111,14 +112,15 @@ try {
   const goals = targets.length
     ? ['## Targets', '', table(['target', 'figure', 'result'], targets.map((t) => [t.target, t.figure, t.met ? 'met' : '**not met**'])), '']
     : [];
-  const compared = flags.compare ? [`## Compared with ${flags.compare}`, '', compare(flags.compare, raw), ''] : [];
+  const earlier = flags.compare ? describeRun(flags.compare) : '';
+  const compared = flags.compare ? [`## Compared with ${flags.compare}${earlier ? ` (${earlier})` : ''}`, '', compare(flags.compare, raw), ''] : [];
   const report = [...header, ...goals, ...compared, ...sections].join('\n');
   process.stdout.write(`${report}\n`);
   if (out) {
     writeFileSync(out, report);
     log(`wrote ${relative(process.cwd(), out) || out}`);
   }
-  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ opts: { ...opts }, raw, targets, took }, null, 2)}\n`);
+  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ commit, date, opts: { ...opts }, raw, targets, took }, null, 2)}\n`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -45,8 +45,8 @@ async function until(done: () => boolean, limitMs: number): Promise<number> {
 
 async function main(): Promise<void> {
   const stop = new AbortController();
-  // One stop signal for the whole fleet: every instance's waits and requests listen to it.
-  setMaxListeners(4 * size, stop.signal);
+  // One stop signal for the whole fleet: every instance's waits and in-flight attempts listen to it.
+  setMaxListeners(0, stop.signal);
   let warnings = 0;
   const log = await createLogger({ level: 'warn', format: 'json', redactor: new Redactor(), write: () => void (warnings += 1) });
   const target = `rotated-${Date.now()}`;

@@ -30,6 +30,12 @@ function headlines(raw) {
   return out;
 }
 
+/** The earlier run's commit and date, when its file records them (runs before they did: nothing). */
+export function describeRun(file) {
+  const { commit, date } = JSON.parse(readFileSync(file, 'utf8'));
+  return commit ? `commit ${commit}, ${date}` : '';
+}
+
 export function compare(beforeFile, raw) {
   const before = new Map(headlines(JSON.parse(readFileSync(beforeFile, 'utf8')).raw).map(([label, value]) => [label, value]));
   const rows = headlines(raw)
