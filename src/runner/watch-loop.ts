@@ -91,7 +91,11 @@ export async function firstRender(deps: LoopDeps, waitMs: number): Promise<Rende
  */
 export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: 'timer' | 'signal'): Promise<number> {
   const { state, log, metrics } = deps;
-  state.lastTick = state.lastAttemptAt = deps.clock.now();
+  const startedAt = deps.clock.now();
+  state.lastTick = state.lastAttemptAt = startedAt;
+  // After a good refresh the interval runs from start to start, so a slow refresh (throttling
+  // retried by the SDK) does not push the next one past interval + jitter. Backoff runs from the failure.
+  const fromStart = () => Math.max(0, nextDelay(deps.watch, 0, deps.random) - (deps.clock.now() - startedAt));
   const started = performance.now();
   const calls = deps.stats?.total() ?? 0;
   const decryptions = deps.stats?.decryptions ?? 0;
@@ -102,7 +106,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
       recordSuccessTimes(deps);
       metrics.refresh('unchanged', durationMs);
       log.debug({ reason, ...delta(deps.stats, calls, decryptions), durationMs }, 'refresh: nothing changed');
-      return nextDelay(deps.watch, 0, deps.random);
+      return fromStart();
     }
     const { outcome } = result;
     recordSuccess(deps, outcome);
@@ -112,7 +116,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
       outcome.written.length > 0 ? 'refresh: files changed' : 'refresh: rendered, no file changed',
     );
     if (outcome.written.length > 0) await onChange(outcome.written, outcome.data);
-    return nextDelay(deps.watch, 0, deps.random);
+    return fromStart();
   } catch (error) {
     if (deps.stop.aborted) return 0;
     state.consecutiveFailures += 1;
