@@ -110,7 +110,8 @@ describe('the native-sidecar pod of examples/kubernetes/sidecar, without a clust
 
     // The startup probe: the app starts once /readyz answers 200.
     await eventually(async () => ((await status('/readyz')) === 200 ? true : undefined), 20_000, '/readyz 200');
-    expect(existsSync(join(secrets, '.ready'))).toBe(true);
+    // The ready file is written just after the first render is recorded: wait for it, do not race it.
+    await eventually(() => (existsSync(join(secrets, '.ready')) ? true : undefined), 5_000, 'the ready file');
     const appRun = start(sharedPid(sandbox(userOf(app, fsGroup), mountsFor(app, hosts), { PATH: SEARCH_PATH }, '/', strings(app.raw['command']).map(kubeExpand))));
     live.push(appRun);
     await eventually(() => (/app started; keys: .*MYSQL_PASSWORD/.test(appRun.output()) ? true : undefined), 10_000, 'the app to start');
