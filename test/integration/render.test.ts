@@ -3,30 +3,22 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FakeSsm } from '../support/fake-ssm';
 import { isolatedEnv, runCli, type CliResult } from '../support/run-cli';
 import { scratch } from '../support/tmp';
+import { fakeHooks, type Scratch } from '../support/toolkit';
 
 const CANARY = 'CANARY-7f3a9-do-not-leak';
 const PATH = '/ELASMETRICS/STAGING/';
 
 let fake: FakeSsm;
-let dir: ReturnType<typeof scratch>;
-
-beforeAll(async () => {
-  fake = await startFakeSsm();
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  dir = scratch();
-  fake.clearFaults();
-  fake.resetCounters();
+let dir: Scratch;
+fakeHooks((f, d) => {
+  fake = f;
+  dir = d;
   fake.setOptions({ pageSize: 10, emptyPages: 0, latencyMs: 0 });
 });
-afterEach(() => dir.cleanup());
 
 function seedGuide(): void {
   for (const name of fake.names?.() ?? []) fake.delete(name);

@@ -56,11 +56,10 @@ export { findOnPath };
 export type Scratch = ReturnType<typeof scratch>;
 
 /**
- * The hooks every toolkit test file needs: one fake per file; before each test a scratch directory,
- * faults and counters cleared and the guide's parameters seeded, then `each(fake, dir)` (to keep
- * them, and to add to them).
+ * One fake per test file and, before each test, a fresh scratch directory and the fake's faults and
+ * counters cleared; then `each(fake, dir)` (to keep them, and to set up more).
  */
-export function guideHooks(each: (fake: FakeSsm, dir: Scratch) => void): void {
+export function fakeHooks(each: (fake: FakeSsm, dir: Scratch) => void): void {
   let fake: FakeSsm;
   let dir: Scratch;
   beforeAll(async () => {
@@ -73,8 +72,15 @@ export function guideHooks(each: (fake: FakeSsm, dir: Scratch) => void): void {
     dir = scratch();
     fake.clearFaults();
     fake.resetCounters();
-    seedGuide(fake);
     each(fake, dir);
   });
   afterEach(() => dir.cleanup());
+}
+
+/** `fakeHooks` for the toolkit's tests: the guide's parameters seeded before each test. */
+export function guideHooks(each: (fake: FakeSsm, dir: Scratch) => void): void {
+  fakeHooks((fake, dir) => {
+    seedGuide(fake);
+    each(fake, dir);
+  });
 }
