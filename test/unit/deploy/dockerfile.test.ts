@@ -38,6 +38,7 @@ describe('Dockerfile', () => {
       expect.stringMatching(/volume directory \/secrets is not created owned by 65532:65532/),
     ]);
     expect(broken('"--max-semi-space-size=1",', '"--require=/tmp/x.js",')[0]).toMatch(/^ENTRYPOINT is .*expected the exec form/);
+    expect(broken('"--heap-growing-percent=20",', '"--heap-growing-percent=20", "--inspect",')[0]).toMatch(/^ENTRYPOINT is .*expected the exec form/);
     expect(broken('WORKDIR /etc/ssm-render', 'WORKDIR /etc/ssm-render\nRUN ["/nodejs/bin/node", "-e", "0"]')[0]).toMatch(/RUN in the runtime stage/);
   });
 
