@@ -17,18 +17,21 @@ export interface RenderedFile {
   readonly gid: number | undefined;
 }
 
-function selected(data: DataSet, include: readonly string[] | undefined): Entry[] {
+/** Every key as the formats take it, in key order. */
+function formatEntries(data: DataSet): Entry[] {
   const entries: Entry[] = [];
-  for (const [key, e] of data.entries) {
-    if (include && !include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`))) continue;
-    entries.push({ key, envName: data.envNames.get(key) as string, value: e.value });
-  }
+  for (const [key, e] of data.entries) entries.push({ key, envName: data.envNames.get(key) as string, value: e.value });
   return entries;
 }
 
-function renderFormat(t: TemplateConfig, data: DataSet): string {
+function selected(all: readonly Entry[], include: readonly string[] | undefined): readonly Entry[] {
+  if (!include) return all;
+  return all.filter(({ key }) => include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`)));
+}
+
+function renderFormat(t: TemplateConfig, all: readonly Entry[]): string {
   const format = getFormat(t.format as NonNullable<TemplateConfig['format']>, { dialect: t.dialect });
-  const entries = selected(data, t.include);
+  const entries = selected(all, t.include);
   try {
     return format.document(entries);
   } catch (error) {
@@ -69,6 +72,8 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
+  // Built once, on first need, for every destination that needs them.
+  let entries: Entry[] | undefined;
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
@@ -78,7 +83,8 @@ export async function renderAll(templates: readonly TemplateConfig[], data: Data
     try {
       let text: string;
       if (t.format !== undefined) {
-        text = renderFormat(t, data);
+        entries ??= formatEntries(data);
+        text = renderFormat(t, entries);
       } else {
         const render = compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect));
         context ??= templateContext(data, meta);
