@@ -34,7 +34,8 @@ export function environmentLayer(
   const entries: DataEntry[] = [];
   for (const key of new Set([...keys, ...aliases.keys()])) {
     for (const name of [envNameOf(key), ...(aliases.get(key) ?? [])]) {
-      const value = environment[name];
+      // Own variables only: an alias named `toString` must not find Object.prototype's.
+      const value = Object.hasOwn(environment, name) ? environment[name] : undefined;
       if (value !== undefined) {
         entries.push({ key, value, type: 'String', layer: 'environment', origin: name });
         break;

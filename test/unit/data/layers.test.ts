@@ -30,6 +30,13 @@ describe('layers', () => {
     ]);
   });
 
+  it('reads only variables the environment has: an alias named like an Object method finds nothing', () => {
+    const aliases = new Map([['A', ['toString']], ['B', ['constructor', '__proto__', 'hasOwnProperty']]]);
+    const env = process.env as Record<string, string>;
+    expect(environmentLayer(['A', 'B'], { ...env }, aliases)).toEqual([]);
+    expect(environmentLayer(['A', 'B'], env, aliases)).toEqual([]);
+  });
+
   it('reads YAML defaults as text: 0755, yes and 1e3 stay what they were written as', () => {
     const file = s.write('config.yaml', 'APP:\n  MODE: 0755\n  FLAG: yes\n  N: 1e3\n  HOSTS: [a, b]\n  EMPTY: ~\n');
     const byKey = Object.fromEntries(fileLayer(file, 'yaml').map((e) => [e.key, [e.value, e.type]]));
