@@ -11,13 +11,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * before it reaches stderr. Code never logs values; this catches what a mistake would let through.
  */
 export class Redactor {
+  private readonly known = new Set<string>();
+  /** `known`, longest first, so that a secret holding another is replaced whole. */
   private secrets: string[] = [];
 
   /** SecureString values from 4 characters, any other value from 12 (short plain words would garble logs). */
   add(values: Iterable<{ value: string; secure: boolean }>): void {
-    const next = new Set(this.secrets);
-    for (const { value, secure } of values) if (value.length >= (secure ? 4 : 12)) next.add(value);
-    this.secrets = [...next].sort((a, b) => b.length - a.length);
+    const before = this.known.size;
+    for (const { value, secure } of values) if (value.length >= (secure ? 4 : 12)) this.known.add(value);
+    // `watch` adds every value on every refresh: sort again only when one is new.
+    if (this.known.size !== before) this.secrets = [...this.known].sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {

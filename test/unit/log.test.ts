@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/log';
+
+describe('Redactor', () => {
+  it('replaces a secret that holds another whole, also JSON-escaped, and skips short plain values', () => {
+    const r = new Redactor();
+    r.add([
+      { value: 'pw-1', secure: true },
+      { value: 'pw-1-and-more', secure: true },
+      { value: 'plain', secure: false },
+    ]);
+    expect(r.redact('a pw-1-and-more b pw-1 c plain')).toBe('a [REDACTED] b [REDACTED] c plain');
+    r.add([{ value: 'q"uote', secure: true }]);
+    expect(r.redact(JSON.stringify({ msg: 'x q"uote y' }))).toBe('{"msg":"x [REDACTED] y"}');
+  });
+
+  it('keeps every value it has seen, in the same order, when a refresh adds the same values again', () => {
+    const r = new Redactor();
+    const values = [{ value: 'old-secret', secure: true }];
+    r.add(values);
+    r.add(values);
+    r.add([{ value: 'new-secret-longer', secure: true }]);
+    r.add(values);
+    expect(r.redact('old-secret new-secret-longer')).toBe('[REDACTED] [REDACTED]');
+  });
+});
