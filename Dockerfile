@@ -45,10 +45,11 @@ VOLUME ["/secrets"]
 # ./ssm-render.yaml is read when present: mount the config here (a ConfigMap, a compose bind mount).
 WORKDIR /etc/ssm-render
 USER 65532:65532
-# A sidecar lives for weeks beside the app: young-generation semi-spaces of 1 MiB (V8's default
-# grows them to 16 MiB) keep `watch` about 20 MiB smaller, and letting the old generation grow by
-# 20% between full collections (V8 picks 1.5x to 4x) stops the saw-tooth that took it another
-# 30 MiB up between them; neither costs measurable CPU (bench/RESULTS.md, "Memory"). The old
-# generation's limit still follows the container's memory limit (Node reads the cgroup).
-ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "/opt/ssm-render/ssm-render.js"]
+# A sidecar lives for weeks beside the app. Young-generation semi-spaces of 1 MiB (V8's default
+# grows them to 16 MiB) keep `watch` about 20 MiB smaller; letting the old generation grow by 20%
+# between full collections (V8 picks 1.5x to 4x) stops a saw-tooth that took it another 30 MiB up;
+# one V8 worker thread instead of four saves their malloc arenas, about 7 MiB. None costs measurable
+# CPU (bench/RESULTS.md, "Memory"). The old generation's limit still follows the container's memory
+# limit (Node reads the cgroup).
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
 CMD ["render"]

@@ -7,8 +7,8 @@ const RUNTIME_BASES: Array<{ pattern: RegExp; node: string }> = [
 ];
 export const NON_ROOT = '65532:65532';
 const LABELS = ['org.opencontainers.image.source', 'org.opencontainers.image.version', 'org.opencontainers.image.description'];
-/** V8 heap-sizing flags the image may pass to node before the bundle. */
-const NODE_FLAG = /^--(max-(semi|old)-space-size|heap-growing-percent)=\d+$/;
+/** Memory flags (V8 heap sizing, V8's thread pool) the image may pass to node before the bundle. */
+const NODE_FLAG = /^--(max-(semi|old)-space-size|heap-growing-percent|v8-pool-size)=\d+$/;
 
 const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => i.keyword === 'RUN' && pattern.test(i.args.join(' ')));
 
