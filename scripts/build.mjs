@@ -13,7 +13,7 @@ const SSM_COMMANDS = ['GetParametersByPath', 'GetParameters', 'GetParameter', 'P
 /**
  * Code the CLI never runs, kept out of the bundle, so that every start compiles and initialises less
  * (render N=100 about 10% faster with both; bench/RESULTS.md has the figures):
- * - `@aws-sdk/client-ssm`'s index re-exports the aggregated client, all ~150 commands, paginators and
+ * - `@aws-sdk/client-ssm`'s index re-exports the aggregated client, all its commands, paginators and
  *   waiters. Lazy-loaded commands make esbuild keep and initialise every module it re-exports, so
  *   the CLI imports the client and its commands from their own modules instead.
  * - Handlebars' code generator uses `source-map` only to emit source maps, which we never ask for;
@@ -34,7 +34,7 @@ const slimDependencies = {
 await rm('dist', { recursive: true, force: true });
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', legalComments: 'none', logLevel: 'warning', sourcemap: false };
 // The dependencies' ES module builds, where they have one, let esbuild drop what we never call
-// (most of the SDK's 140 commands).
+// (with slimDependencies above for what lazy loading would keep anyway).
 // Real import() of a builtin (the SDK's http handler does one) builds an ESM facade that reads every
 // export of node:http and so loads undici (~25 ms): compile import() to require() instead.
 const cli = await build({

@@ -68,9 +68,9 @@ export async function loadData(config: Config, source: ParameterSource | undefin
   const fromStore = local ? [] : await parameterStore(config, source as ParameterSource, signal, options.nearMisses);
   const files = [...config.defaults.yamlFiles.map((f) => fileLayer(f, 'yaml')), ...config.defaults.jsonFiles.map((f) => fileLayer(f, 'json'))];
   const values = valuesLayer(config.defaults.values);
+  const known = new Set([...[...files, values].flat().map((e) => e.key), ...config.required, ...config.parameters.keys()]);
   // The environment fills only keys Parameter Store did not supply: it would lose to it in the merge.
-  const supplied = new Set(fromStore.map((e) => e.key));
-  const known = new Set([...[...files, values].flat().map((e) => e.key), ...config.required, ...config.parameters.keys()].filter((key) => !supplied.has(key)));
+  for (const entry of fromStore) known.delete(entry.key);
   const environment = environmentLayer(known, config.settings.environment, config.aliases);
   const data = buildDataSet([fromStore, environment, ...files, values]);
   if (local && options.checkRequired !== false) {
