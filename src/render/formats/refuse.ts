@@ -6,7 +6,7 @@ export function refuse(reason: string): never {
 
 // A lone UTF-16 surrogate cannot be written as UTF-8 without being replaced.
 export function requireWellFormed(value: string): void {
-  if (/\p{Cs}/u.test(value)) refuse('is not valid Unicode (it has an unpaired surrogate)');
+  if (!value.isWellFormed()) refuse('is not valid Unicode (it has an unpaired surrogate)');
 }
 
 export function requireNoNul(value: string): void {
