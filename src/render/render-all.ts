@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TemplateConfig } from '../config/config';
 import { templateContext, type Meta } from '../data/context';
 import type { DataSet } from '../data/dataset';
+import { treeOf } from '../data/tree';
 import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';
 import { escaperFor } from './escape';
 import { getFormat } from './formats';
@@ -72,7 +73,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
-  // Built once, on first need, for every destination that needs them.
+  // Built once, on first need, for every destination that needs them (the key tree too: treeOf).
   let entries: Entry[] | undefined;
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
@@ -87,7 +88,8 @@ export async function renderAll(templates: readonly TemplateConfig[], data: Data
         text = renderFormat(t, entries);
       } else {
         const render = compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect));
-        context ??= templateContext(data, meta);
+        entries ??= formatEntries(data);
+        context ??= templateContext(data, meta, treeOf(entries));
         text = render(context);
       }
       files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });

@@ -1,4 +1,4 @@
-import { buildTree, type Tree } from '../../data/tree';
+import { treeOf, type Tree } from '../../data/tree';
 import type { Entry, Format } from './types';
 import { yamlScalar } from './yaml-scalar';
 
@@ -29,7 +29,7 @@ export const yamlFormat: Format = {
   name: 'yaml',
   scalar: yamlScalar,
   document: (entries: readonly Entry[]) => {
-    const tree = buildTree(entries);
+    const tree = treeOf(entries);
     return tree.size === 0 ? '{}\n' : writeMapping(tree, '');
   },
 };
