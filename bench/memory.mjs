@@ -4,25 +4,33 @@ import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { cleanEnv, imageNodeFlags, measure, ROOT, runJson, startFake } from './lib/proc.mjs';
 import { int, mib, table } from './lib/stats.mjs';
-import { writeJob } from './lib/workload.mjs';
+import { PATH, writeJob } from './lib/workload.mjs';
 
 const N = 1_000;
 const CLI_SECONDS = 20;
-const CLI_INTERVAL = '250ms';
+const CLI_INTERVAL_MS = 250;
 
-/** `ssm-render watch` for CLI_SECONDS on a short interval, one value rotating every 2 s; then SIGTERM. */
-async function cliWatch(job, fake, scratch, nodeFlags) {
+/**
+ * A polling process for CLI_SECONDS on a short interval, one value rotating every 2 s; then SIGTERM.
+ * `ssm-render watch`, or (`naive`) the SDK loop people write instead, as a bundle.
+ */
+async function watchRun(job, fake, scratch, nodeFlags, naive) {
   const rotating = job.params.find((p) => p.type === 'SecureString');
   let rotations = 0;
   const timer = setInterval(() => void fake.put(rotating.name, `cli-${++rotations}`, 'SecureString').catch(() => undefined), 2_000);
   try {
+    await fake.reset();
     const env = cleanEnv(scratch, { AWS_ENDPOINT_URL: fake.url });
-    const argv = [process.execPath, ...nodeFlags, join(ROOT, 'dist/ssm-render.js'), 'watch', '--config', job.config, '--interval', CLI_INTERVAL, '--log-level', 'debug'];
-    const m = await measure(argv, { env, cwd: job.dir, termAfterMs: CLI_SECONDS * 1000, timeoutMs: (CLI_SECONDS + 30) * 1000 });
+    const tool = naive
+      ? [naive, PATH, join(job.dir, 'naive.env'), String(CLI_INTERVAL_MS)]
+      : [join(ROOT, 'dist/ssm-render.js'), 'watch', '--config', job.config, '--interval', `${CLI_INTERVAL_MS}ms`, '--log-level', 'debug'];
+    const m = await measure([process.execPath, ...nodeFlags, ...tool], { env, cwd: job.dir, termAfterMs: CLI_SECONDS * 1000, timeoutMs: (CLI_SECONDS + 30) * 1000 });
     const lines = m.stderr.split('\n');
-    const cycles = lines.filter((l) => l.includes('"msg":"refresh:')).length;
-    const failed = lines.filter((l) => l.includes('refresh failed')).length;
-    return { nodeFlags, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, cycles, failed, rotations };
+    const cycles = naive ? NaN : lines.filter((l) => l.includes('"msg":"refresh:')).length;
+    const failed = naive ? NaN : lines.filter((l) => l.includes('refresh failed')).length;
+    const written = naive ? m.stdout.split('\n').filter((l) => l === 'written').length : NaN;
+    const { total: calls } = await fake.stats();
+    return { nodeFlags, naive: Boolean(naive), status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
   } finally {
     clearInterval(timer);
   }
@@ -33,20 +41,21 @@ export async function memory({ bundles, scratch, cycles, log }) {
   const fake = await startFake(bundles.fake, { seed: job.seed, env: cleanEnv(scratch) });
   try {
     const flags = imageNodeFlags();
-    const plain = await cliWatch(job, fake, scratch, []);
-    const cli = await cliWatch(job, fake, scratch, flags);
-    log(`memory: watch CLI peak RSS ${mib(plain.maxrssKiB)} MiB plain, ${mib(cli.maxrssKiB)} MiB with ${flags.join(' ')}`);
+    const plain = await watchRun(job, fake, scratch, []);
+    const cli = await watchRun(job, fake, scratch, flags);
+    const naive = [await watchRun(job, fake, scratch, [], bundles.naiveWatch), await watchRun(job, fake, scratch, flags, bundles.naiveWatch)];
+    log(`memory: watch CLI peak RSS ${mib(plain.maxrssKiB)} MiB plain, ${mib(cli.maxrssKiB)} MiB with ${flags.join(' ')}; SDK loop ${naive.map((r) => mib(r.maxrssKiB)).join(' / ')} MiB`);
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
     const env = cleanEnv(scratch, { BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
     const soak = await runJson(bundles.memory, { env, nodeArgs: ['--expose-gc', ...flags], timeoutMs: Math.max(600, cycles) * 1000 });
     log(`memory: ${soak.cycles} cycles in ${soak.seconds} s`);
-    return { plain, cli, soak };
+    return { plain, cli, naive, soak };
   } finally {
     await fake.stop();
   }
 }
 
-export function memoryMarkdown({ plain, cli, soak }) {
+export function memoryMarkdown({ plain, cli, naive = [], soak }) {
   const f = (x) => x.toFixed(1);
   const rows = soak.checkpoints.map((c) => [
     c.cycle === 0 ? 'first render' : int(c.cycle),
@@ -59,13 +68,27 @@ export function memoryMarkdown({ plain, cli, soak }) {
     int(c.seconds),
   ]);
   return [
-    `**The real process.** \`ssm-render watch --interval ${CLI_INTERVAL}\` for ${CLI_SECONDS} s at N = ${int(N)} (one SecureString rotated every 2 s),`,
-    'then SIGTERM; peak RSS is wait4\'s maxrss. "image" runs node with the flags of the image\'s ENTRYPOINT.',
+    `**The real process.** \`ssm-render watch --interval ${CLI_INTERVAL_MS}ms\` for ${CLI_SECONDS} s at N = ${int(N)} (one SecureString rotated every 2 s),`,
+    'then SIGTERM; peak RSS is wait4\'s maxrss. "image" runs node with the flags of the image\'s ENTRYPOINT. Beside it, what people',
+    `write instead: \`bench/naive-sdk-watch.mjs\`, a bundled loop on \`@aws-sdk/client-ssm\` that pages the path every ${CLI_INTERVAL_MS} ms and`,
+    'replaces one .env file when its text changed (no YAML, no template, no health server, no redaction).',
     '',
     table(
-      ['node', 'peak RSS MiB', 'refresh cycles', 'rotations', 'failed refreshes', 'exit', 'CPU ms in all'],
-      [plain, cli].map((r) => [r.nodeFlags.length ? `image: \`node ${r.nodeFlags.join(' ')}\`` : 'plain `node`', mib(r.maxrssKiB), int(r.cycles), int(r.rotations), int(r.failed), String(r.status), int(r.cpuMs)]),
-      'lrrrrrr',
+      ['process', 'node', 'peak RSS MiB', 'refresh cycles', 'rotations', 'files replaced', 'failed refreshes', 'exit', 'CPU ms in all', 'API calls', 'CPU ms a call'],
+      [plain, cli, ...naive].map((r) => [
+        r.naive ? 'SDK loop' : 'ssm-render watch',
+        r.nodeFlags.length ? `image: \`node ${r.nodeFlags.join(' ')}\`` : 'plain `node`',
+        mib(r.maxrssKiB),
+        r.naive ? '' : int(r.cycles),
+        int(r.rotations),
+        r.naive ? int(r.written) : '',
+        r.naive ? '' : int(r.failed),
+        String(r.status),
+        int(r.cpuMs),
+        int(r.calls),
+        (r.cpuMs / r.calls).toFixed(2),
+      ]),
+      'llrrrrrrrrr',
     ),
     '',
     `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${cli.nodeFlags.join(' ')} as in the image) for ${int(soak.cycles)} cycles with a`,
@@ -77,11 +100,11 @@ export function memoryMarkdown({ plain, cli, soak }) {
   ].join('\n');
 }
 
-export function memoryTargets({ plain, cli, soak }) {
+export function memoryTargets({ plain, cli, naive = [], soak }) {
   const at = (cycle) => soak.checkpoints.find((c) => c.cycle === cycle);
   const from = at(100);
   const to = soak.checkpoints.at(-1);
-  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${mib(plain.maxrssKiB)} MiB with plain node; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run`, met: cli.maxrssKiB <= 64 * 1024 }];
+  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${mib(plain.maxrssKiB)} MiB with plain node; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${naive[1] ? `; the SDK loop alone, same flags: ${mib(naive[1].maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
   if (from && to && to.cycle > 100) {
     const growth = (to.rssMiB / from.rssMiB - 1) * 100;
     const heap = (to.heapUsedMiB / from.heapUsedMiB - 1) * 100;

@@ -1,4 +1,4 @@
-// Bundles what the benchmarks run (the fake, the in-process harnesses, the bundled naive script)
+// Bundles what the benchmarks run (the fake, the in-process harnesses, the bundled naive scripts)
 // with esbuild into a scratch directory, the way the product itself is bundled.
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -11,6 +11,7 @@ const ENTRIES = {
   memory: 'bench/harness/memory.ts',
   fleet: 'bench/harness/fleet.ts',
   naiveBundled: 'bench/naive-sdk.mjs',
+  naiveWatch: 'bench/naive-sdk-watch.mjs',
 };
 
 /** { name: path of the bundle } for every entry, built in parallel. */
