@@ -12,8 +12,19 @@ type Safe = InstanceType<typeof SafeString>;
 const missing = (options: HelperOptions) =>
   new TemplateProblem(`Missing key \`${sourceOf(options)}\``, lineOf(options), 'missing');
 
+/**
+ * `{{raw}}` with no key: Handlebars passes the options alone, as the first argument. Without this
+ * check the helper would fail on `options.hash` with a TypeError that says nothing useful.
+ */
+function requireValue(value: unknown, options: HelperOptions | undefined): asserts options is HelperOptions {
+  if (options !== undefined) return;
+  const { name } = value as HelperOptions;
+  throw new TemplateProblem(`\`${name}\` needs a key: {{${name} KEY}}`, lineOf(value as HelperOptions), 'usage');
+}
+
 /** A single value, or an error naming what the template asked for. */
 function single(value: unknown, options: HelperOptions): string {
+  requireValue(value, options);
   if (value === undefined || value === null) throw missing(options);
   if (value instanceof SafeString) return value.toString();
   if (typeof value === 'string') return value;
@@ -34,6 +45,7 @@ const escaperOf = (options: HelperOptions) => options.data?.['escaper'] as { esc
 
 function formatHelper(name: FormatName) {
   return (value: unknown, options: HelperOptions): Safe => {
+    requireValue(value, options);
     const dialect = (options.hash['dialect'] as DialectName | undefined) ?? 'portable';
     const format = getFormat(name, { dialect });
     return new SafeString(escapeWith((v) => format.scalar(v), single(value, options), name, options));
@@ -60,6 +72,7 @@ export const HELPERS = {
     return value === undefined || value === null || value === '' ? fallback : value;
   },
   required(value: unknown, options: HelperOptions): unknown {
+    requireValue(value, options);
     if (value === undefined || value === null || value === '') {
       throw new TemplateProblem(`Required key \`${sourceOf(options)}\` is missing or empty`, lineOf(options), 'missing');
     }

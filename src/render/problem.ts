@@ -11,6 +11,8 @@ export class TemplateProblem extends Error {
 }
 
 export interface HelperOptions {
+  /** The helper's name, as the template wrote it. */
+  readonly name?: string;
   readonly hash: Record<string, unknown>;
   readonly data?: Record<string, unknown>;
   readonly loc?: { start: { line: number; column: number } };

@@ -19,6 +19,10 @@ export type CompiledTemplate = (context: Record<string, unknown>) => string;
 
 let handlebars: ReturnType<typeof createHandlebars> | undefined;
 
+// Helpers the compiler may call directly instead of looking each one up at every use (`log` is
+// one of Handlebars' defaults, but we removed it).
+const KNOWN_HELPERS = { ...Object.fromEntries([...OUR_HELPERS].map((name) => [name, true])), log: false };
+
 function where(file: string, line: number | undefined): string {
   return line === undefined ? file : `${file} line ${line}`;
 }
@@ -56,7 +60,7 @@ export function compileTemplate(source: string, file: string, language: EscapeNa
   try {
     const program = hb.parse(source);
     rewriteTemplate(program, new Set(Object.keys(hb.helpers)), OUR_HELPERS, language !== 'none');
-    run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false });
+    run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS });
   } catch (error) {
     throw toRenderError(error, file);
   }

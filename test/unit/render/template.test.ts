@@ -87,7 +87,15 @@ describe('templates', () => {
   });
 
   it('does not have the log helper (it would print values)', () => {
-    expect(() => render('{{log A}}', 'none', { A: CANARY })).toThrow();
+    expect(failure(() => render('{{log A}}', 'none', { A: CANARY })).message).toBe('Template app.tpl cannot be compiled: Missing helper: "log"');
+    expect(failure(() => render('{{raw (log A)}}', 'none', { A: CANARY })).message).toMatch(/Missing helper: "log"/);
+  });
+
+  it.each(['raw', 'required', 'base64', 'json', 'yaml', 'shell', 'dotenv', 'properties', 'list', 'fromJson'])('names `%s` called without a key, and the line', (helper) => {
+    const e = failure(() => render(`x\n{{${helper}}}`, 'none', { A: CANARY }));
+    expect(e).toBeInstanceOf(TemplateSyntaxError);
+    expect(e.message).toBe(`\`${helper}\` needs a key: {{${helper} KEY}} in app.tpl line 2`);
+    expect(failure(() => render(`{{#each (${helper})}}{{/each}}`, 'none', {})).message).toMatch(new RegExp(`^\`${helper}\` needs a key`));
   });
 
   it('refuses quotes around an auto-escaped value, since the value brings its own', () => {
