@@ -12,24 +12,31 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export class Redactor {
   private readonly known = new Set<string>();
-  /** `known`, longest first, so that a secret holding another is replaced whole. */
-  private secrets: string[] = [];
+  /**
+   * `known`, longest first, so that a secret holding another is replaced whole; each with its
+   * JSON-escaped form when that differs (a value also appears escaped inside a JSON log line).
+   */
+  private secrets: Array<readonly [string, string | undefined]> = [];
 
   /** SecureString values from 4 characters, any other value from 12 (short plain words would garble logs). */
   add(values: Iterable<{ value: string; secure: boolean }>): void {
     const before = this.known.size;
     for (const { value, secure } of values) if (value.length >= (secure ? 4 : 12)) this.known.add(value);
     // `watch` adds every value on every refresh: sort again only when one is new.
-    if (this.known.size !== before) this.secrets = [...this.known].sort((a, b) => b.length - a.length);
+    if (this.known.size === before) return;
+    this.secrets = [...this.known]
+      .sort((a, b) => b.length - a.length)
+      .map((secret) => {
+        const escaped = JSON.stringify(secret).slice(1, -1);
+        return [secret, escaped === secret ? undefined : escaped] as const;
+      });
   }
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) {
+    for (const [secret, escaped] of this.secrets) {
       if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
-      // A value also appears JSON-escaped inside a JSON log line.
-      const escaped = JSON.stringify(secret).slice(1, -1);
-      if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join('[REDACTED]');
+      if (escaped !== undefined && out.includes(escaped)) out = out.split(escaped).join('[REDACTED]');
     }
     return out;
   }
