@@ -19,7 +19,7 @@ const missing = (options: HelperOptions) =>
 function requireValue(value: unknown, options: HelperOptions | undefined): asserts options is HelperOptions {
   if (options !== undefined) return;
   const { name } = value as HelperOptions;
-  throw new TemplateProblem(`\`${name}\` needs a key: {{${name} KEY}}`, lineOf(value as HelperOptions), 'usage');
+  throw new TemplateProblem(`\`${name}\` needs a key: {{${name} KEY}} (a key named ${name} is {{this.${name}}})`, lineOf(value as HelperOptions), 'usage');
 }
 
 /** A single value, or an error naming what the template asked for. */

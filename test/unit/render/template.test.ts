@@ -94,7 +94,8 @@ describe('templates', () => {
   it.each(['raw', 'required', 'base64', 'json', 'yaml', 'shell', 'dotenv', 'properties', 'list', 'fromJson'])('names `%s` called without a key, and the line', (helper) => {
     const e = failure(() => render(`x\n{{${helper}}}`, 'none', { A: CANARY }));
     expect(e).toBeInstanceOf(TemplateSyntaxError);
-    expect(e.message).toBe(`\`${helper}\` needs a key: {{${helper} KEY}} in app.tpl line 2`);
+    expect(e.message).toBe(`\`${helper}\` needs a key: {{${helper} KEY}} (a key named ${helper} is {{this.${helper}}}) in app.tpl line 2`);
+    expect(render(`{{this.${helper}}}`, 'none', { [helper]: 'v' })).toBe('v');
     expect(failure(() => render(`{{#each (${helper})}}{{/each}}`, 'none', {})).message).toMatch(new RegExp(`^\`${helper}\` needs a key`));
   });
 
