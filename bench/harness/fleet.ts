@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const allReadyMs = await until(() => readyCount() === size, WAIT_MS + 10_000);
   const atReady = { throttled: sum(all, 'throttled'), failed: sum(all, 'failedRefreshes') };
   const startup = {
-    allReadyMs: readyCount() === size ? Math.max(...(ready as number[])) : NaN,
+    allReadyMs: readyCount() === size ? Math.max(...(ready as number[])) : null,
     firstReadyMs: Math.min(...ready.filter((r): r is number => r !== undefined)),
     ready: readyCount(),
     throttled: atReady.throttled,
@@ -99,12 +99,15 @@ async function main(): Promise<void> {
   rotatedAt = Date.now();
   await control(url, 'put', { name, value: target, type: 'SecureString' });
   const doneCount = () => converged.filter((c) => c !== undefined).length;
-  await until(() => doneCount() >= readyCount(), 3 * intervalMs);
+  const windowMs = 3 * intervalMs;
+  await until(() => doneCount() >= readyCount(), windowMs);
   const stats = await fakeStats(url);
   const times = converged.filter((c): c is number => c !== undefined);
   const rotation = {
     converged: doneCount(),
-    maxMs: times.length === size ? Math.max(...times) : NaN,
+    // Not every instance had the value when the window closed: no maximum (JSON has no NaN: null).
+    maxMs: times.length === size ? Math.max(...times) : null,
+    windowMs,
     p50Ms: quantile(times, 0.5),
     p95Ms: quantile(times, 0.95),
     boundMs: intervalMs * (1 + jitter),

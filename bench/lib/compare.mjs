@@ -25,7 +25,7 @@ function headlines(raw) {
   for (const r of raw.fleet?.results ?? []) {
     // Runs from before the attempts column made 3 attempts (the SDK's default).
     const at = `fleet jitter ${r.jitter} ${r.retryMode} ${r.attempts ?? 3} attempts`;
-    out.push([`${at}: max convergence s`, r.rotation.maxMs / 1000, ms], [`${at}: failed refreshes`, r.totalFailedRefreshes, int]);
+    out.push([`${at}: max convergence s`, r.rotation.maxMs === null ? NaN : r.rotation.maxMs / 1000, ms], [`${at}: failed refreshes`, r.totalFailedRefreshes, int]);
   }
   return out;
 }
@@ -42,7 +42,7 @@ export function compare(beforeFile, raw) {
     .filter(([label]) => before.has(label))
     .map(([label, value, format]) => {
       const old = before.get(label);
-      const change = old ? `${value >= old ? '+' : ''}${(((value - old) / old) * 100).toFixed(1)}%` : '–';
+      const change = old && Number.isFinite(value) && Number.isFinite(old) ? `${value >= old ? '+' : ''}${(((value - old) / old) * 100).toFixed(1)}%` : '–';
       return [label, format(old), format(value), change];
     });
   return rows.length ? table(['figure', 'before', 'after', 'change'], rows, 'lrrr') : 'Nothing to compare: no figure in common.';
