@@ -49,8 +49,8 @@ USER 65532:65532
 # grows them to 16 MiB) keep `watch` about 20 MiB smaller; letting the old generation grow by 20%
 # between full collections (V8 picks 1.5x to 4x) stops a saw-tooth that took it another 30 MiB up;
 # one V8 worker thread instead of four saves their malloc arenas, about 7 MiB (bench/RESULTS.md,
-# "Memory"). They cost about 10% more CPU in a loop refreshing every 250 ms, nothing measurable at
-# the default 30 s, and nothing in `render`. The old generation's limit still follows the
+# "Memory"). They cost 10-20% more CPU in a loop refreshing every 250 ms (two bench runs), nothing
+# measurable at the default 30 s, and nothing in `render`. The old generation's limit still follows the
 # container's memory limit (Node reads the cgroup).
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
 CMD ["render"]

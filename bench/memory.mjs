@@ -12,17 +12,18 @@ const CLI_INTERVAL_MS = 250;
 
 /**
  * A polling process for CLI_SECONDS on a short interval, one value rotating every 2 s; then SIGTERM.
- * `ssm-render watch`, or (`naive`) the SDK loop people write instead, as a bundle.
+ * `ssm-render watch`, or (given `naiveBundle`) the SDK loop people write instead.
  */
-async function watchRun(job, fake, scratch, nodeFlags, naive) {
+async function watchRun(job, fake, scratch, nodeFlags, naiveBundle) {
   const rotating = job.params.find((p) => p.type === 'SecureString');
   let rotations = 0;
   const timer = setInterval(() => void fake.put(rotating.name, `cli-${++rotations}`, 'SecureString').catch(() => undefined), 2_000);
   try {
     await fake.reset();
     const env = cleanEnv(scratch, { AWS_ENDPOINT_URL: fake.url });
+    const naive = naiveBundle !== undefined;
     const tool = naive
-      ? [naive, PATH, join(job.dir, 'naive.env'), String(CLI_INTERVAL_MS)]
+      ? [naiveBundle, PATH, join(job.dir, 'naive.env'), String(CLI_INTERVAL_MS)]
       : [join(ROOT, 'dist/ssm-render.js'), 'watch', '--config', job.config, '--interval', `${CLI_INTERVAL_MS}ms`, '--log-level', 'debug'];
     const m = await measure([process.execPath, ...nodeFlags, ...tool], { env, cwd: job.dir, termAfterMs: CLI_SECONDS * 1000, timeoutMs: (CLI_SECONDS + 30) * 1000 });
     const lines = m.stderr.split('\n');
@@ -30,7 +31,7 @@ async function watchRun(job, fake, scratch, nodeFlags, naive) {
     const failed = naive ? NaN : lines.filter((l) => l.includes('refresh failed')).length;
     const written = naive ? m.stdout.split('\n').filter((l) => l === 'written').length : NaN;
     const { total: calls } = await fake.stats();
-    return { nodeFlags, naive: Boolean(naive), status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
+    return { nodeFlags, naive, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
   } finally {
     clearInterval(timer);
   }

@@ -73,8 +73,9 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
-  // Built once, on first need, for every destination that needs them (the key tree too: treeOf).
-  let entries: Entry[] | undefined;
+  // Every destination reads the entries; the template context is built on first need. Both share
+  // one key tree (treeOf).
+  const entries = formatEntries(data);
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
@@ -84,11 +85,9 @@ export async function renderAll(templates: readonly TemplateConfig[], data: Data
     try {
       let text: string;
       if (t.format !== undefined) {
-        entries ??= formatEntries(data);
         text = renderFormat(t, entries);
       } else {
         const render = compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect));
-        entries ??= formatEntries(data);
         context ??= templateContext(data, meta, treeOf(entries));
         text = render(context);
       }
