@@ -68,7 +68,11 @@ export const HELPERS = {
   properties: formatHelper('properties'),
   base64: (value: unknown, options: HelperOptions): string => Buffer.from(single(value, options), 'utf8').toString('base64'),
   default(value: unknown, fallback: unknown, options: HelperOptions): unknown {
-    if (options === undefined) throw new TemplateProblem('`default` needs a value and a fallback: {{default KEY "fallback"}}', undefined, 'usage');
+    if (options === undefined) {
+      // Called with fewer arguments, Handlebars passes its options in the place of the last one.
+      const given = (fallback ?? value) as HelperOptions;
+      throw new TemplateProblem('`default` needs a value and a fallback: {{default KEY "fallback"}}', lineOf(given), 'usage');
+    }
     return value === undefined || value === null || value === '' ? fallback : value;
   },
   required(value: unknown, options: HelperOptions): unknown {
@@ -91,6 +95,8 @@ export const HELPERS = {
 };
 
 export const OUR_HELPERS: ReadonlySet<string> = new Set(Object.keys(HELPERS));
+/** Ours that return a SafeString: text that is written as it is. */
+export const FINISHED_HELPERS: ReadonlySet<string> = new Set(['raw', 'dotenv', 'shell', 'yaml', 'json', 'properties']);
 
 /** A Handlebars environment with our helpers and without `log`. */
 export function createHandlebars(): typeof Handlebars {

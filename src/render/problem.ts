@@ -15,9 +15,13 @@ export interface HelperOptions {
   readonly name?: string;
   readonly hash: Record<string, unknown>;
   readonly data?: Record<string, unknown>;
-  readonly loc?: { start: { line: number; column: number } };
   fn?: (context: unknown) => string;
 }
 
-export const lineOf = (options: HelperOptions | undefined): number | undefined => options?.loc?.start.line;
-export const sourceOf = (options: HelperOptions): string => String(options.hash['__src'] ?? 'a value');
+/** Hash keys the rewrite (transform.ts) gives our helpers: the line of the call, and the text of what it was called on. */
+export const LINE = '__line';
+export const SOURCE = '__src';
+
+// The rewrite puts both in the hash of every call to one of our helpers.
+export const lineOf = (options: HelperOptions | undefined): number | undefined => options?.hash[LINE] as number | undefined;
+export const sourceOf = (options: HelperOptions): string => String(options.hash[SOURCE] ?? 'a value');

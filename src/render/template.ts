@@ -1,7 +1,7 @@
 import type { EscapeName } from '../config/language';
 import { RenderError } from '../errors';
 import type { Escaper } from './escape';
-import { createHandlebars, OUR_HELPERS } from './helpers';
+import { createHandlebars, FINISHED_HELPERS, OUR_HELPERS } from './helpers';
 import { TemplateProblem } from './problem';
 import { rewriteTemplate } from './transform';
 
@@ -59,7 +59,7 @@ export function compileTemplate(source: string, file: string, language: EscapeNa
   let run: HandlebarsTemplateDelegate;
   try {
     const program = hb.parse(source);
-    rewriteTemplate(program, new Set(Object.keys(hb.helpers)), OUR_HELPERS, language !== 'none');
+    rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, language !== 'none');
     run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS });
   } catch (error) {
     throw toRenderError(error, file);

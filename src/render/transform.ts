@@ -1,5 +1,5 @@
 import type {} from 'handlebars';
-import { TemplateProblem } from './problem';
+import { LINE, SOURCE, TemplateProblem } from './problem';
 
 type Node = hbs.AST.Node;
 type Expression = hbs.AST.Expression;
@@ -17,7 +17,7 @@ const path = (name: string, loc: hbs.AST.SourceLocation): Path =>
 
 const sourcePair = (text: string, loc: hbs.AST.SourceLocation): hbs.AST.HashPair => ({
   type: 'HashPair',
-  key: '__src',
+  key: SOURCE,
   value: { type: 'StringLiteral', value: text, original: text, loc } as hbs.AST.StringLiteral,
   loc,
 });
@@ -32,30 +32,50 @@ function describe(expr: Expression): string {
   return String((expr as hbs.AST.StringLiteral).original ?? expr.type);
 }
 
-/** Give our helpers the text of what they were called on, so their errors can name the key. */
-function tagSources(node: { path: Path | hbs.AST.Literal; params: Expression[]; hash: hbs.AST.Hash; loc: hbs.AST.SourceLocation }, ours: ReadonlySet<string>): void {
+const linePair = (loc: hbs.AST.SourceLocation): hbs.AST.HashPair => ({
+  type: 'HashPair',
+  key: LINE,
+  value: { type: 'NumberLiteral', value: loc.start.line, original: loc.start.line, loc } as hbs.AST.NumberLiteral,
+  loc,
+});
+
+type Call = { path: Path | hbs.AST.Literal; params: Expression[]; hash: hbs.AST.Hash; loc: hbs.AST.SourceLocation };
+
+/** Without a location, Handlebars leaves `loc` out of the options it builds for the call. */
+const dropLocation = (node: Call) => void ((node as { loc?: unknown }).loc = undefined);
+
+/**
+ * Give our helpers their line and the text of what they were called on, so their errors can name
+ * both. Handlebars would pass the line in `options.loc`, but it builds that (four objects) at every
+ * call: a loop over 10,000 keys threw away megabytes of them.
+ */
+function tagSources(node: Call, ours: ReadonlySet<string>): void {
   node.params.forEach((p) => visitExpression(p, ours));
   node.hash?.pairs.forEach((p) => visitExpression(p.value, ours));
-  if (node.path.type !== 'PathExpression' || !ours.has((node.path as Path).original) || node.params.length === 0) return;
-  const first = node.params[0] as Expression;
-  node.hash = node.hash ?? { type: 'Hash', pairs: [], loc: node.loc };
-  node.hash.pairs.push(sourcePair(describe(first), node.loc));
+  if (node.path.type === 'PathExpression' && ours.has((node.path as Path).original)) {
+    node.hash = node.hash ?? { type: 'Hash', pairs: [], loc: node.loc };
+    node.hash.pairs.push(linePair(node.loc));
+    if (node.params.length > 0) node.hash.pairs.push(sourcePair(describe(node.params[0] as Expression), node.loc));
+  }
+  dropLocation(node);
 }
 
 function visitExpression(expr: Expression, ours: ReadonlySet<string>): void {
   if (expr.type === 'SubExpression') tagSources(expr as SubExpression, ours);
 }
 
-function wrap(m: Mustache, helpers: ReadonlySet<string>, ours: ReadonlySet<string>): void {
+function wrap(m: Mustache, { helpers, ours, finished }: Helpers): void {
+  const loc = m.loc;
   tagSources(m, ours);
+  // `{{raw X}}`, `{{json X}}`...: the helper's text is final (a SafeString); wrapping it would only
+  // add a helper call to every use.
+  if (m.path.type === 'PathExpression' && finished.has((m.path as Path).original)) return;
   const callsHelper = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0 || (m.path.type === 'PathExpression' && helpers.has((m.path as Path).original));
-  const inner: Expression = callsHelper
-    ? ({ type: 'SubExpression', path: m.path as Path, params: m.params, hash: m.hash, loc: m.loc } as SubExpression)
-    : m.path;
+  const inner: Expression = callsHelper ? ({ type: 'SubExpression', path: m.path as Path, params: m.params, hash: m.hash } as SubExpression) : m.path;
   const label = callsHelper ? describe(inner) : describe(m.path);
-  m.path = path(m.escaped ? AUTO : VERBATIM, m.loc);
+  m.path = path(m.escaped ? AUTO : VERBATIM, loc);
   m.params = [inner];
-  m.hash = { type: 'Hash', pairs: [sourcePair(label, m.loc)], loc: m.loc };
+  m.hash = { type: 'Hash', pairs: [linePair(loc), sourcePair(label, loc)], loc };
 }
 
 const QUOTES = ['"', "'"];
@@ -75,20 +95,30 @@ function checkNotQuoted(body: hbs.AST.Statement[], i: number): void {
   }
 }
 
+export interface Helpers {
+  /** Every helper the environment has. */
+  readonly helpers: ReadonlySet<string>;
+  /** Ours: their errors name what they were called on. */
+  readonly ours: ReadonlySet<string>;
+  /** Ours that return finished text, written as is. */
+  readonly finished: ReadonlySet<string>;
+}
+
 /**
  * Rewrite a parsed template so that every `{{x}}` becomes `{{__auto x}}` (escaped for the
- * destination, error when missing) and every `{{{x}}}` becomes `{{__verbatim x}}`.
+ * destination, error when missing) and every `{{{x}}}` becomes `{{__verbatim x}}`. A helper that
+ * returns finished text (`{{raw x}}`, `{{json x}}`) is left as it is.
  */
-export function rewriteTemplate(program: hbs.AST.Program, helpers: ReadonlySet<string>, ours: ReadonlySet<string>, checkQuotes: boolean): void {
+export function rewriteTemplate(program: hbs.AST.Program, helpers: Helpers, checkQuotes: boolean): void {
   const visit = (body: hbs.AST.Statement[]): void => {
     body.forEach((statement: Node, i) => {
       if (statement.type === 'MustacheStatement') {
         const m = statement as Mustache;
         if (m.escaped && checkQuotes) checkNotQuoted(body, i);
-        wrap(m, helpers, ours);
+        wrap(m, helpers);
       } else if (statement.type === 'BlockStatement') {
         const block = statement as hbs.AST.BlockStatement;
-        tagSources(block, ours);
+        tagSources(block, helpers.ours);
         if (block.program) visit(block.program.body);
         if (block.inverse) visit(block.inverse.body);
       }

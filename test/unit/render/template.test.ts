@@ -86,6 +86,16 @@ describe('templates', () => {
     expect(render('{{#if MISSING}}yes{{else}}no{{/if}}', 'none', values)).toBe('no');
   });
 
+  it('writes the text of raw and the format helpers once, never escaped again, and names their line', () => {
+    const values = { A: `it's "x"`, B: 'b' };
+    expect(render('{{raw A}}|{{json A}}|{{shell A}}', 'shell', values)).toBe(`it's "x"|"it's \\"x\\""|'it'\\''s "x"'`);
+    expect(render('{{#each params}}{{raw @key}}={{this}};{{/each}}', 'shell', values)).toBe(`A='it'\\''s "x"';B='b';`);
+    expect(failure(() => render('a\n{{raw GONE}}', 'shell', values)).message).toBe('Missing key `GONE` in app.tpl line 2');
+    expect(failure(() => render('a\n\n{{#each params}}\n{{json (required GONE)}}{{/each}}', 'none', values)).message).toBe('Required key `GONE` is missing or empty in app.tpl line 4');
+    expect(failure(() => render('a\n{{default GONE}}', 'none', values)).message).toBe('`default` needs a value and a fallback: {{default KEY "fallback"}} in app.tpl line 2');
+    expect(failure(() => render('{{#if B}}\n\n{{A.x}}{{/if}}', 'none', values)).message).toBe('Missing key `A.x` in app.tpl line 3');
+  });
+
   it('does not have the log helper (it would print values)', () => {
     expect(failure(() => render('{{log A}}', 'none', { A: CANARY })).message).toBe('Template app.tpl cannot be compiled: Missing helper: "log"');
     expect(failure(() => render('{{raw (log A)}}', 'none', { A: CANARY })).message).toMatch(/Missing helper: "log"/);
