@@ -19,6 +19,12 @@ export type CompiledTemplate = (context: Record<string, unknown>) => string;
 
 let handlebars: ReturnType<typeof createHandlebars> | undefined;
 
+/**
+ * The last compile of each template file, reused while its text is the same: `watch` renders the
+ * same templates again and again, and compiled code that is kept stays optimised by V8.
+ */
+const compiled = new Map<string, { source: string; checkQuotes: boolean; run: HandlebarsTemplateDelegate }>();
+
 // Helpers the compiler may call directly instead of looking each one up at every use (`log` is
 // one of Handlebars' defaults, but we removed it).
 const KNOWN_HELPERS = { ...Object.fromEntries([...OUR_HELPERS].map((name) => [name, true])), log: false };
@@ -54,15 +60,22 @@ function toRenderError(error: unknown, file: string): RenderError {
  * errors naming the key, the file and the line. Handlebars' HTML escaping is off.
  */
 export function compileTemplate(source: string, file: string, language: EscapeName, escape: Escaper): CompiledTemplate {
-  handlebars ??= createHandlebars();
-  const hb = handlebars;
+  const checkQuotes = language !== 'none';
+  const cached = compiled.get(file);
   let run: HandlebarsTemplateDelegate;
-  try {
-    const program = hb.parse(source);
-    rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, language !== 'none');
-    run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS });
-  } catch (error) {
-    throw toRenderError(error, file);
+  if (cached?.source === source && cached.checkQuotes === checkQuotes) {
+    run = cached.run;
+  } else {
+    handlebars ??= createHandlebars();
+    const hb = handlebars;
+    try {
+      const program = hb.parse(source);
+      rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, checkQuotes);
+      run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS });
+    } catch (error) {
+      throw toRenderError(error, file);
+    }
+    compiled.set(file, { source, checkQuotes, run });
   }
   return (context) => {
     try {

@@ -34,7 +34,10 @@ async function fromParameterStore(config: Config, source: ParameterSource, signa
   const byPath = await source.byPath(path, { signal });
   const byName = config.parameters.size > 0 ? await source.byNames([...config.parameters.values()], { signal }) : new Map<string, Parameter>();
   const named = new Map([...config.parameters].map(([key, name]) => [key, byName.get(name) as Parameter]));
-  const pathKeys = new Set(byPath.map((p) => p.name.slice(path.length)));
+  const entries = parameterStoreLayer(byPath, path, named);
+  // The path's keys come first in the layer. Only named and required keys need them as a set, and
+  // most configs have neither: 10,000 keys would make a megabyte of garbage.
+  const pathKeys = named.size > 0 || config.required.length > 0 ? new Set(entries.slice(0, byPath.length).map((e) => e.key)) : new Set<string>();
   for (const key of named.keys()) {
     if (pathKeys.has(key)) {
       throw new RenderError(`Key \`${key}\` comes both from ${path}${key} and from \`parameters.${key}\``, {
@@ -54,7 +57,7 @@ async function fromParameterStore(config: Config, source: ParameterSource, signa
       hint: `read ${describePath(config)}: check ENV and PARAMETER_STORE_PREFIX, or create it with \`ssm-render put\``,
     });
   }
-  return parameterStoreLayer(byPath, path, named);
+  return entries;
 }
 
 /**
@@ -70,7 +73,7 @@ export async function loadData(config: Config, source: ParameterSource | undefin
   const values = valuesLayer(config.defaults.values);
   const known = new Set([...[...files, values].flat().map((e) => e.key), ...config.required, ...config.parameters.keys()]);
   // The environment fills only keys Parameter Store did not supply: it would lose to it in the merge.
-  for (const entry of fromStore) known.delete(entry.key);
+  if (known.size > 0) for (const entry of fromStore) known.delete(entry.key);
   const environment = environmentLayer(known, config.settings.environment, config.aliases);
   const data = buildDataSet([fromStore, environment, ...files, values]);
   if (local && options.checkRequired !== false) {

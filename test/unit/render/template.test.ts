@@ -96,6 +96,16 @@ describe('templates', () => {
     expect(failure(() => render('{{#if B}}\n\n{{A.x}}{{/if}}', 'none', values)).message).toBe('Missing key `A.x` in app.tpl line 3');
   });
 
+  it('compiles a template file again when its text or its language changes', () => {
+    expect(render('a={{A}}', 'none', { A: 'x' })).toBe('a=x');
+    expect(render('b={{A}}', 'none', { A: 'x' })).toBe('b=x');
+    expect(render('a={{A}}', 'none', { A: 'y' })).toBe('a=y');
+    expect(render('"{{A}}"', 'none', { A: 'x' })).toBe('"x"');
+    expect(failure(() => render('"{{A}}"', 'yaml', { A: 'x' })).message).toMatch(/sits inside " quotes/);
+    expect(failure(() => render('{{#if A}}', 'none', {})).message).toMatch(/cannot be compiled/);
+    expect(render('a={{A}}', 'none', { A: 'z' })).toBe('a=z');
+  });
+
   it('does not have the log helper (it would print values)', () => {
     expect(failure(() => render('{{log A}}', 'none', { A: CANARY })).message).toBe('Template app.tpl cannot be compiled: Missing helper: "log"');
     expect(failure(() => render('{{raw (log A)}}', 'none', { A: CANARY })).message).toMatch(/Missing helper: "log"/);
