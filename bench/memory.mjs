@@ -2,7 +2,7 @@
 // real-clock run, and RSS / heap at checkpoints of a long virtual-clock run of the same loop in-process.
 import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
-import { cleanEnv, imageNodeFlags, measure, ROOT, runJson, startFake } from './lib/proc.mjs';
+import { cleanEnv, imageNode, imageNodeFlags, measure, ROOT, runJson, startFake } from './lib/proc.mjs';
 import { int, mib, table } from './lib/stats.mjs';
 import { PATH, writeJob } from './lib/workload.mjs';
 
@@ -10,11 +10,14 @@ const N = 1_000;
 const CLI_SECONDS = 20;
 const CLI_INTERVAL_MS = 250;
 
+const HOST_NODE = { path: process.execPath, version: process.version };
+
 /**
  * A polling process for CLI_SECONDS on a short interval, one value rotating every 2 s; then SIGTERM.
- * `ssm-render watch`, or (given `naiveBundle`) the SDK loop people write instead.
+ * `ssm-render watch`, or (given `naiveBundle`) the SDK loop people write instead; on `node` (this
+ * machine's by default) with `nodeFlags`.
  */
-async function watchRun(job, fake, scratch, nodeFlags, naiveBundle) {
+async function watchRun(job, fake, scratch, nodeFlags, naiveBundle, node = HOST_NODE) {
   const rotating = job.params.find((p) => p.type === 'SecureString');
   let rotations = 0;
   const timer = setInterval(() => void fake.put(rotating.name, `cli-${++rotations}`, 'SecureString').catch(() => undefined), 2_000);
@@ -25,13 +28,13 @@ async function watchRun(job, fake, scratch, nodeFlags, naiveBundle) {
     const tool = naive
       ? [naiveBundle, PATH, join(job.dir, 'naive.env'), String(CLI_INTERVAL_MS)]
       : [join(ROOT, 'dist/ssm-render.js'), 'watch', '--config', job.config, '--interval', `${CLI_INTERVAL_MS}ms`, '--log-level', 'debug'];
-    const m = await measure([process.execPath, ...nodeFlags, ...tool], { env, cwd: job.dir, termAfterMs: CLI_SECONDS * 1000, timeoutMs: (CLI_SECONDS + 30) * 1000 });
+    const m = await measure([node.path, ...nodeFlags, ...tool], { env, cwd: job.dir, termAfterMs: CLI_SECONDS * 1000, timeoutMs: (CLI_SECONDS + 30) * 1000 });
     const lines = m.stderr.split('\n');
     const cycles = naive ? NaN : lines.filter((l) => l.includes('"msg":"refresh:')).length;
     const failed = naive ? NaN : lines.filter((l) => l.includes('refresh failed')).length;
     const written = naive ? m.stdout.split('\n').filter((l) => l === 'written').length : NaN;
     const { total: calls } = await fake.stats();
-    return { nodeFlags, naive, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
+    return { node: node.version, nodeFlags, naive, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
   } finally {
     clearInterval(timer);
   }
@@ -43,20 +46,26 @@ export async function memory({ bundles, scratch, cycles, log }) {
   try {
     const flags = imageNodeFlags();
     const plain = await watchRun(job, fake, scratch, []);
-    const cli = await watchRun(job, fake, scratch, flags);
+    const flagged = await watchRun(job, fake, scratch, flags);
     const naive = [await watchRun(job, fake, scratch, [], bundles.naiveWatch), await watchRun(job, fake, scratch, flags, bundles.naiveWatch)];
-    log(`memory: watch CLI peak RSS ${mib(plain.maxrssKiB)} MiB plain, ${mib(cli.maxrssKiB)} MiB with ${flags.join(' ')}; SDK loop ${naive.map((r) => mib(r.maxrssKiB)).join(' / ')} MiB`);
+    // As the image runs it: its Node (22) with its flags, when npx can fetch that Node.
+    const node22 = imageNode();
+    const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22)];
+    const cli = image?.[0] ?? flagged;
+    log(`memory: watch CLI peak RSS ${[plain, flagged, ...(image ?? [])].map((r) => `${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}; SDK loop ${naive.map((r) => mib(r.maxrssKiB)).join(' / ')} MiB`);
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
     const env = cleanEnv(scratch, { BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
     const soak = await runJson(bundles.memory, { env, nodeArgs: ['--expose-gc', ...flags], timeoutMs: Math.max(600, cycles) * 1000 });
     log(`memory: ${soak.cycles} cycles in ${soak.seconds} s`);
-    return { plain, cli, naive, soak };
+    return { plain, flagged, cli, naive, image, soak };
   } finally {
     await fake.stop();
   }
 }
 
-export function memoryMarkdown({ plain, cli, naive = [], soak }) {
+const label = (r) => `${r.node ?? 'host'}${r.nodeFlags.length ? ', image flags' : ''}`;
+
+export function memoryMarkdown({ plain, flagged, cli, naive = [], image, soak }) {
   const f = (x) => x.toFixed(1);
   const rows = soak.checkpoints.map((c) => [
     c.cycle === 0 ? 'first render' : int(c.cycle),
@@ -70,15 +79,16 @@ export function memoryMarkdown({ plain, cli, naive = [], soak }) {
   ]);
   return [
     `**The real process.** \`ssm-render watch --interval ${CLI_INTERVAL_MS}ms\` for ${CLI_SECONDS} s at N = ${int(N)} (one SecureString rotated every 2 s),`,
-    'then SIGTERM; peak RSS is wait4\'s maxrss. "image" runs node with the flags of the image\'s ENTRYPOINT. Beside it, what people',
-    `write instead: \`bench/naive-sdk-watch.mjs\`, a bundled loop on \`@aws-sdk/client-ssm\` that pages the path every ${CLI_INTERVAL_MS} ms and`,
+    'then SIGTERM; peak RSS is wait4\'s maxrss. "image flags" are the node flags of the image\'s ENTRYPOINT; the image runs them on',
+    'Node 22 (here `npx -y node@22`), this machine has Node 20. Beside ssm-render, what people write instead:',
+    `\`bench/naive-sdk-watch.mjs\`, a bundled loop on \`@aws-sdk/client-ssm\` that pages the path every ${CLI_INTERVAL_MS} ms and`,
     'replaces one .env file when its text changed (no YAML, no template, no health server, no redaction).',
     '',
     table(
       ['process', 'node', 'peak RSS MiB', 'refresh cycles', 'rotations', 'files replaced', 'failed refreshes', 'exit', 'CPU ms in all', 'API calls', 'CPU ms a call'],
-      [plain, cli, ...naive].map((r) => [
+      [plain, flagged ?? cli, ...naive, ...(image ?? [])].map((r) => [
         r.naive ? 'SDK loop' : 'ssm-render watch',
-        r.nodeFlags.length ? `image: \`node ${r.nodeFlags.join(' ')}\`` : 'plain `node`',
+        r.nodeFlags.length ? `${r.node ?? ''} \`${r.nodeFlags.join(' ')}\`` : `${r.node ?? ''} plain`,
         mib(r.maxrssKiB),
         r.naive ? '' : int(r.cycles),
         int(r.rotations),
@@ -92,7 +102,7 @@ export function memoryMarkdown({ plain, cli, naive = [], soak }) {
       'llrrrrrrrrr',
     ),
     '',
-    `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${cli.nodeFlags.join(' ')} as in the image) for ${int(soak.cycles)} cycles with a`,
+    `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${plain.node ?? ''} with the image's flags) for ${int(soak.cycles)} cycles with a`,
     `virtual clock (30 s interval: ${Math.round((soak.cycles * 30) / 3600)} virtual hours), against the fake over HTTP, one SecureString rotated every`,
     `100 cycles (${int(soak.rotations)} rotations, ${int(soak.changes)} renders, ${int(soak.failedRefreshes)} failed refreshes, ${int(soak.calls)} API calls, ${int(soak.seconds)} s).`,
     `"RSS" is as sampled; then a full GC and RSS / heap after it. Peak RSS of this process: ${soak.peakRssMiB.toFixed(1)} MiB.`,
@@ -101,11 +111,12 @@ export function memoryMarkdown({ plain, cli, naive = [], soak }) {
   ].join('\n');
 }
 
-export function memoryTargets({ plain, cli, naive = [], soak }) {
+export function memoryTargets({ plain, cli, naive = [], image, soak }) {
+  const loop = image?.[1] ?? naive[1];
   const at = (cycle) => soak.checkpoints.find((c) => c.cycle === cycle);
   const from = at(100);
   const to = soak.checkpoints.at(-1);
-  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${mib(plain.maxrssKiB)} MiB with plain node; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${naive[1] ? `; the SDK loop alone, same flags: ${mib(naive[1].maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
+  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node ?? ''}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node and flags: ${mib(loop.maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
   if (from && to && to.cycle > 100) {
     const growth = (to.rssMiB / from.rssMiB - 1) * 100;
     const heap = (to.heapUsedMiB / from.heapUsedMiB - 1) * 100;

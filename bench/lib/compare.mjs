@@ -18,7 +18,8 @@ function headlines(raw) {
     out.push(['refresh no change: CPU ms', cpu(raw.refresh.modes.unchanged), ms], ['refresh 1% changed: CPU ms', cpu(raw.refresh.modes.rotated), ms]);
   }
   if (raw.memory) {
-    out.push(['watch peak RSS MiB', raw.memory.cli.maxrssKiB, mib]);
+    // Like for like across runs: this machine's node with the image's flags (runs before Node 22 was added called it `cli`).
+    out.push(['watch peak RSS MiB (host node, image flags)', (raw.memory.flagged ?? raw.memory.cli).maxrssKiB, mib]);
     const last = raw.memory.soak.checkpoints.at(-1);
     out.push([`soak RSS MiB at cycle ${last.cycle}`, last.rssMiB, (x) => x.toFixed(1)]);
   }

@@ -1,7 +1,7 @@
 // Processes: one measured run (wall, CPU, peak RSS via wait4), the fake Parameter Store as its own
 // process, and the environment every measured command gets.
 /* global fetch */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -16,6 +16,19 @@ export function imageNodeFlags() {
   const line = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8').split('\n').findLast((l) => l.startsWith('ENTRYPOINT '));
   const argv = JSON.parse(line.slice('ENTRYPOINT '.length));
   return argv.slice(1, -1);
+}
+
+/**
+ * The Node the image runs (22), from the npm registry as `npx -y node@22`; undefined when npx
+ * cannot fetch it (the runs that need it are then left out).
+ */
+export function imageNode() {
+  try {
+    const path = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Static credentials, a region, no metadata service, no shared config: every client starts the same way. */
