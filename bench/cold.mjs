@@ -1,8 +1,9 @@
 // 1-2. Cold render of N parameters by ssm-render and by what people use instead, each a whole
 // process measured by wait4, against the fake as its own process; medians of interleaved runs.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, measure, ROOT, sleep, startFake } from './lib/proc.mjs';
+import { cleanEnv, imageNode, imageNodeFlags, measure, ROOT, sleep, startFake } from './lib/proc.mjs';
 import { calls, int, median, mib, ms, ratio, table } from './lib/stats.mjs';
 import { PATH, writeJob } from './lib/workload.mjs';
 
@@ -12,8 +13,23 @@ const JQ = `.Parameters[] | "\\(.Name | ltrimstr("${PATH}") | gsub("/"; "_"))=\\
 
 const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
 
+/**
+ * The image's way to start, when npx can fetch Node 22: its node and flags, and a compile cache made
+ * the way its Dockerfile makes one (the ENTRYPOINT running `version` with NODE_COMPILE_CACHE set).
+ */
+function imageStart(scratch) {
+  const node = imageNode();
+  if (!node) return undefined;
+  const flags = imageNodeFlags();
+  const cache = join(scratch, 'compile-cache');
+  rmSync(cache, { recursive: true, force: true });
+  mkdirSync(cache);
+  execFileSync(node.path, [...flags, CLI, 'version'], { env: { ...cleanEnv(scratch), NODE_COMPILE_CACHE: cache }, stdio: 'ignore' });
+  return { node, flags, cache };
+}
+
 /** The contenders for one job; `check` throws unless the run produced the whole file. */
-function tools(job, bundles, url, latencyMs) {
+function tools(job, bundles, url, latencyMs, image) {
   const node = process.execPath;
   const file = (d) => join(job.dir, d, 'app.env');
   const wrote = (d) => () => {
@@ -30,6 +46,14 @@ function tools(job, bundles, url, latencyMs) {
     { name: 'SDK script (node_modules)', argv: [node, NAIVE, PATH, file('out-sdk')], dir: 'out-sdk', check: wrote('out-sdk'), api: true },
     { name: 'SDK script (bundled)', argv: [node, bundles.naiveBundled, PATH, file('out-sdkb')], dir: 'out-sdkb', check: wrote('out-sdkb'), api: true },
   ];
+  if (image) {
+    const render = [image.node.path, ...image.flags, CLI, 'render', '--config', job.config];
+    list.push(
+      { name: `Node 22 floor: node -e 0 (${image.node.version})`, argv: [image.node.path, '-e', '0'], api: false, only0: true },
+      { name: 'image: ssm-render render, Node 22 + image flags', argv: render, dir: 'out', check: wrote('out'), api: true, only0: true },
+      { name: 'image: ssm-render render, Node 22 + image flags + compile cache', argv: render, env: { NODE_COMPILE_CACHE: image.cache }, dir: 'out', check: wrote('out'), api: true, only0: true },
+    );
+  }
   return list.filter((t) => !t.only0 || latencyMs === 0);
 }
 
@@ -42,10 +66,10 @@ function ownCalls(stderr) {
 async function runOnce(tool, job, fake, env, bucket) {
   if (tool.dir) {
     rmSync(join(job.dir, tool.dir), { recursive: true, force: true });
-    if (tool.name !== 'ssm-render render') mkdirSync(join(job.dir, tool.dir));
+    if (tool.dir !== 'out') mkdirSync(join(job.dir, tool.dir)); // ssm-render makes its own
   }
   await fake.reset();
-  const m = await measure(tool.argv, { env, cwd: job.dir, timeoutMs: 180_000 });
+  const m = await measure(tool.argv, { env: { ...env, ...tool.env }, cwd: job.dir, timeoutMs: 180_000 });
   if (m.status !== 0) throw new Error(`${tool.name} exited ${m.status}: ${m.stderr.slice(-600)}`);
   tool.check?.();
   const s = await fake.stats();
@@ -79,6 +103,7 @@ const runsFor = (runs, n, latencyMs) => (latencyMs > 0 && n >= 10_000 ? Math.min
 
 export async function cold({ bundles, scratch, runs, ns, latencies, bucket, log }) {
   const groups = [];
+  const image = imageStart(scratch);
   for (const n of ns) {
     const job = writeJob(join(scratch, `cold-${n}`), { n });
     const fake = await startFake(bundles.fake, { seed: job.seed, env: cleanEnv(scratch) });
@@ -87,7 +112,7 @@ export async function cold({ bundles, scratch, runs, ns, latencies, bucket, log 
         const limited = latencyMs > 0 ? bucket : undefined;
         await fake.options({ latencyMs, rateLimit: limited ?? null });
         const env = cleanEnv(scratch, { AWS_ENDPOINT_URL: fake.url });
-        const list = tools(job, bundles, fake.url, latencyMs);
+        const list = tools(job, bundles, fake.url, latencyMs, image);
         const count = runsFor(runs, n, latencyMs);
         const results = new Map(list.map((t) => [t, []]));
         const started = Date.now();
@@ -122,9 +147,9 @@ export function coldMarkdown(groups, { bucket }) {
       ms(r.wallMs),
       ms(r.cpuMs),
       mib(r.maxrssKiB),
-      r.tool.startsWith('floor') || r.tool.includes('load only') ? '' : calls(r.calls),
-      r.tool.startsWith('floor') || r.tool.includes('load only') ? '' : int(r.throttled),
-      r.tool.startsWith('floor') || r.tool.includes('load only') ? '' : int(r.decryptions),
+      r.tool.includes('floor') || r.tool.includes('load only') ? '' : calls(r.calls),
+      r.tool.includes('floor') || r.tool.includes('load only') ? '' : int(r.throttled),
+      r.tool.includes('floor') || r.tool.includes('load only') ? '' : int(r.decryptions),
     ]),
   );
   const ratios = groups.map((g) => {
@@ -151,6 +176,15 @@ export function coldMarkdown(groups, { bucket }) {
           `${Math.round(((load.wallMs - find(head, 'floor').wallMs) / (find(head, 'ssm-render render').wallMs - find(head, 'floor').wallMs)) * 100)}% of what ssm-render adds to \`node -e 0\`.`,
       ]
     : [];
+  const imageRows = head && find(head, 'image: ssm-render render, Node 22 + image flags + compile cache');
+  const asImage = imageRows
+    ? [
+        '',
+        `As the image runs it (N=${head.n}, ${head.latencyMs} ms; Node 22 with the ENTRYPOINT's flags): ${ms(find(head, 'image: ssm-render render, Node 22 + image flags').wallMs)} ms without`,
+        `a compile cache, ${ms(imageRows.wallMs)} ms with the one its Dockerfile makes (${Math.round((1 - imageRows.wallMs / find(head, 'image: ssm-render render, Node 22 + image flags').wallMs) * 100)}% less);`,
+        `${ratio(imageRows.wallMs, find(head, 'Node 22 floor').wallMs)} Node 22's \`node -e 0\` (${ms(find(head, 'Node 22 floor').wallMs)} ms).`,
+      ]
+    : [];
   return [
     'The job: every parameter under `/BENCH/PROD/` (half SecureString, values of 12 to 40 characters) into files.',
     '',
@@ -161,6 +195,8 @@ export function coldMarkdown(groups, { bucket }) {
     '- SDK script: `bench/naive-sdk.mjs`, ten lines on `@aws-sdk/client-ssm` (paginator, `KEY="value"` lines, one file), run as it',
     '  is (node_modules) and bundled with esbuild like the product.',
     '- floor: `node -e 0`. The ssm-render rows at 0 ms also show `ssm-render version` (load the bundle, print, exit).',
+    '- image (at 0 ms, when `npx -y node@22` works): the same render on Node 22 with the image\'s ENTRYPOINT flags, without and',
+    '  with the compile cache its Dockerfile bakes in (made here the same way: the ENTRYPOINT running `version`).',
     '',
     'Each group runs one warm-up round, then the runs in rotating order; under the 40 calls/s bucket each run waits for the',
     'bucket to refill what the previous one took. "throttled" is calls the fake counted minus the calls the tool made',
@@ -172,6 +208,7 @@ export function coldMarkdown(groups, { bucket }) {
     '',
     table(['N', 'latency', 'wall / floor', 'wall / awscli', 'wall / SDK script', 'wall / SDK bundled', 'CPU / floor', 'CPU / awscli', 'CPU / SDK script'], ratios, 'rrrrrrrrr'),
     ...share,
+    ...asImage,
   ].join('\n');
 }
 

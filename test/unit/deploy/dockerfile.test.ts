@@ -23,12 +23,26 @@ describe('Dockerfile', () => {
       expect(DOCKERFILE).toContain(from);
       return imageProblems(DOCKERFILE.replace(from, to), VERSION);
     };
-    expect(broken('USER 65532:65532', 'USER root')).toEqual(['USER is `root`, expected 65532:65532']);
+    expect(broken('USER 65532:65532', 'USER root')).toEqual([
+      expect.stringMatching(/the compile cache is made as `root`; Node only reads a cache made by the uid that runs it/),
+      'USER is `root`, expected 65532:65532',
+    ]);
+    // The compile cache: made by the ENTRYPOINT's exact argv, into a directory of 65532's.
+    const training = '"/opt/ssm-render/ssm-render.js", "version"]';
+    expect(broken(`"--v8-pool-size=1", ${training}`, training)).toEqual([
+      expect.stringMatching(/RUN in the runtime stage .*the ENTRYPOINT's exact argv/),
+      expect.stringMatching(/ENV NODE_COMPILE_CACHE=\/opt\/ssm-render\/compile-cache, but no RUN makes the cache/),
+    ]);
+    expect(broken(training, training.replace('"version"]', '"render"]'))).toHaveLength(2);
+    expect(broken('COPY --from=build --chown=65532:65532 /staging/compile-cache', 'COPY --from=build /staging/compile-cache')).toEqual([
+      expect.stringMatching(/copies `\/staging\/compile-cache` to `\/opt\/ssm-render\/compile-cache`/),
+      'the compile cache directory /opt/ssm-render/compile-cache is not created owned by 65532:65532 (the RUN that fills it runs as 65532:65532)',
+    ]);
     expect(broken('CMD ["render"]', 'CMD render')).toEqual(['CMD is `[]`, expected the exec form ["render"]']);
     expect(broken('RUN npm ci --no-audit --no-fund', 'RUN npm install')).toEqual(['the build stage does not install with `npm ci`']);
     expect(broken('FROM gcr.io/distroless/nodejs22-debian12:nonroot', 'FROM node:20-alpine')[0]).toMatch(/runtime base `node:20-alpine` is not a maintained Node.js 22 image/);
     expect(broken('COPY LICENSE /opt/ssm-render/LICENSE', 'COPY --from=build /src/node_modules /opt/ssm-render/node_modules')).toEqual([
-      expect.stringMatching(/copies `\/src\/node_modules`; only the bundle, templates\/ and license files belong/),
+      expect.stringMatching(/copies `\/src\/node_modules` to `\/opt\/ssm-render\/node_modules`; only the bundle, templates\/ and license files belong/),
       'the LICENSE file is not in the image',
     ]);
     expect(broken('ARG VERSION=0.1.0', 'ARG VERSION=9.9.9')).toEqual([`the version label is \`9.9.9\`, but package.json says ${VERSION}`]);
@@ -37,8 +51,9 @@ describe('Dockerfile', () => {
       expect.stringMatching(/copies `\/staging\/secrets`/),
       expect.stringMatching(/volume directory \/secrets is not created owned by 65532:65532/),
     ]);
-    expect(broken('"--max-semi-space-size=1",', '"--require=/tmp/x.js",')[0]).toMatch(/^ENTRYPOINT is .*expected the exec form/);
-    expect(broken('"--heap-growing-percent=20",', '"--heap-growing-percent=20", "--inspect",')[0]).toMatch(/^ENTRYPOINT is .*expected the exec form/);
+    const entrypoint = 'ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20",';
+    expect(broken(entrypoint, entrypoint.replace('"--max-semi-space-size=1",', '"--require=/tmp/x.js",'))).toContainEqual(expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/));
+    expect(broken(entrypoint, `${entrypoint} "--inspect",`)).toContainEqual(expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/));
     expect(broken('WORKDIR /etc/ssm-render', 'WORKDIR /etc/ssm-render\nRUN ["/nodejs/bin/node", "-e", "0"]')[0]).toMatch(/RUN in the runtime stage/);
   });
 

@@ -107,7 +107,8 @@ export interface ImageFile {
 /**
  * The files the final stage copies, from the build context or from a build stage (whose WORKDIR is
  * the repository's top), so that a test can lay out the image's file system from this checkout.
- * A directory copied with --chown is the volume's mount point, not content, and is left out.
+ * A directory copied with --chown is made at build time (the volume's mount point, the compile
+ * cache's directory), not content from here, and is left out.
  */
 export function imageFiles(parsed: ParsedDockerfile): ImageFile[] {
   const final = parsed.stages[parsed.stages.length - 1];

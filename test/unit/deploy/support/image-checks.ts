@@ -15,7 +15,11 @@ const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => i
 /** `${VERSION}` -> the ARG's default. */
 const expand = (value: string, args: Record<string, string>) => value.replace(/\$\{?(\w+)\}?/g, (_m, name: string) => args[name] ?? '');
 
-function copyProblem(copy: Instruction, buildStages: Set<string>, volume: string | undefined): string | undefined {
+/** A directory the final stage creates empty and owned by NON_ROOT: the volume, or the compile cache. */
+const ownedDirectory = (copy: Instruction, dirs: ReadonlyArray<string | undefined>) =>
+  copy.flags['chown'] === NON_ROOT && dirs.includes((copy.args[copy.args.length - 1] ?? '').replace(/\/$/, ''));
+
+function copyProblem(copy: Instruction, buildStages: Set<string>, dirs: ReadonlyArray<string | undefined>): string | undefined {
   const sources = copy.args.slice(0, -1);
   const destination = copy.args[copy.args.length - 1] ?? '';
   const from = copy.flags['from'];
@@ -25,9 +29,9 @@ function copyProblem(copy: Instruction, buildStages: Set<string>, volume: string
     const bundle = fromBuild && /\/dist\/(ssm-render\.js|THIRD-PARTY-LICENSES\.txt)$/.test(source);
     const licence = !fromBuild && /^(LICENSE|NOTICE)(\.\w+)?$/.test(source);
     const templates = !fromBuild && /^templates\/?$/.test(source);
-    const volumeDir = fromBuild && volume !== undefined && destination.replace(/\/$/, '') === volume && copy.flags['chown'] === NON_ROOT;
-    if (!bundle && !licence && !templates && !volumeDir) {
-      return `line ${copy.line}: the runtime stage copies \`${source}\`; only the bundle, templates/ and license files belong in the image (and the empty volume directory, owned ${NON_ROOT})`;
+    const emptyDir = fromBuild && /^\/staging\//.test(source) && ownedDirectory(copy, dirs);
+    if (!bundle && !licence && !templates && !emptyDir) {
+      return `line ${copy.line}: the runtime stage copies \`${source}\` to \`${destination}\`; only the bundle, templates/ and license files belong in the image (and, empty and owned ${NON_ROOT}, the volume's directory and the compile cache's)`;
     }
   }
   return undefined;
@@ -52,9 +56,20 @@ export function imageProblems(text: string, version: string): string[] {
 
   const base = RUNTIME_BASES.find((b) => b.pattern.test(final.from));
   if (!base) problems.push(`the runtime base \`${final.from}\` is not a maintained Node.js 22 image (distroless nodejs22 or node:22-alpine)`);
+  // One RUN may fill the compile cache: the ENTRYPOINT itself running `version`, as NON_ROOT, so that
+  // the cache is made by the node, flags and uid that will read it (Node ignores it otherwise).
+  const cache = spec.env['NODE_COMPILE_CACHE'];
+  let user: string | undefined;
+  let trained = false;
   for (const i of final.instructions) {
-    if (i.keyword === 'RUN' || i.keyword === 'ADD') problems.push(`line ${i.line}: ${i.keyword} in the runtime stage (copy finished files from the build stage instead)`);
+    if (i.keyword === 'USER') user = i.args.join(' ');
+    const training = i.keyword === 'RUN' && cache !== undefined && JSON.stringify(i.json) === JSON.stringify([...spec.entrypoint, 'version']);
+    if (training) {
+      trained = true;
+      if (user !== NON_ROOT) problems.push(`line ${i.line}: the compile cache is made as \`${user ?? 'root'}\`; Node only reads a cache made by the uid that runs it (${NON_ROOT})`);
+    } else if (i.keyword === 'RUN' || i.keyword === 'ADD') problems.push(`line ${i.line}: ${i.keyword} in the runtime stage (copy finished files from the build stage instead; the one RUN allowed makes the compile cache with the ENTRYPOINT's exact argv and \`version\`)`);
   }
+  if (cache !== undefined && !trained) problems.push(`ENV NODE_COMPILE_CACHE=${cache}, but no RUN makes the cache with the ENTRYPOINT's exact argv and \`version\``);
 
   if (spec.user !== NON_ROOT) problems.push(`USER is \`${spec.user ?? '(unset)'}\`, expected ${NON_ROOT}`);
   // Node's own heap-sizing flags may sit between node and the bundle; nothing else may.
@@ -74,10 +89,13 @@ export function imageProblems(text: string, version: string): string[] {
   if (volume === undefined || more.length > 0) problems.push(`VOLUME is \`${JSON.stringify(spec.volumes)}\`: expected exactly one, the directory ssm-render writes`);
   const buildNames = new Set(build.map((s) => s.name).filter((n): n is string => n !== undefined));
   for (const copy of final.instructions.filter((i) => i.keyword === 'COPY')) {
-    const problem = copyProblem(copy, buildNames, volume);
+    const problem = copyProblem(copy, buildNames, [volume, cache]);
     if (problem) problems.push(problem);
   }
-  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.flags['chown'] === NON_ROOT && i.args[i.args.length - 1]?.replace(/\/$/, '') === volume)) {
+  if (cache !== undefined && !final.instructions.some((i) => i.keyword === 'COPY' && ownedDirectory(i, [cache]))) {
+    problems.push(`the compile cache directory ${cache} is not created owned by ${NON_ROOT} (the RUN that fills it runs as ${NON_ROOT})`);
+  }
+  if (!final.instructions.some((i) => i.keyword === 'COPY' && ownedDirectory(i, [volume]))) {
     problems.push(`the volume directory ${volume ?? ''} is not created owned by ${NON_ROOT} (named volumes and ECS task volumes copy its owner)`);
   }
   if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^LICENSE/.test(s)))) problems.push('the LICENSE file is not in the image');
