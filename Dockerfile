@@ -48,8 +48,8 @@ VOLUME ["/secrets"]
 WORKDIR /etc/ssm-render
 USER 65532:65532
 # V8's compiled code for the bundle, made once here so that a start does not compile 2.3 MB of
-# JavaScript again (Node 22's compile cache; a render of 100 parameters: 208 ms against 255,
-# bench/RESULTS.md). Node uses it only with the node, flags and uid that wrote it, so the RUN below
+# JavaScript again (Node 22's compile cache; bench/RESULTS.md, "As the image runs it", has what a
+# cold render gains). Node uses it only with the node, flags and uid that wrote it, so the RUN below
 # is the ENTRYPOINT itself, as 65532; under another uid (runAsUser) Node compiles as before. The
 # cache is 65532's because Node writes it as 65532 here; at run time Node only reads it (it rewrites
 # a cache only when it had to compile), and a read-only root keeps it as built.

@@ -52,7 +52,7 @@ export async function memory({ bundles, scratch, cycles, log }) {
     const node22 = imageNode();
     const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22)];
     const cli = image?.[0] ?? flagged;
-    log(`memory: watch CLI peak RSS ${[plain, flagged, ...(image ?? [])].map((r) => `${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}; SDK loop ${naive.map((r) => mib(r.maxrssKiB)).join(' / ')} MiB`);
+    log(`memory: peak RSS ${[plain, flagged, ...naive, ...(image ?? [])].map((r) => `${r.naive ? 'SDK loop' : 'watch'} ${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}`);
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
     const env = cleanEnv(scratch, { BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
     const soak = await runJson(bundles.memory, { env, nodeArgs: ['--expose-gc', ...flags], timeoutMs: Math.max(600, cycles) * 1000 });
@@ -63,9 +63,9 @@ export async function memory({ bundles, scratch, cycles, log }) {
   }
 }
 
-const label = (r) => `${r.node ?? 'host'}${r.nodeFlags.length ? ', image flags' : ''}`;
+const label = (r) => `${r.node}${r.nodeFlags.length ? ', image flags' : ''}`;
 
-export function memoryMarkdown({ plain, flagged, cli, naive = [], image, soak }) {
+export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
   const f = (x) => x.toFixed(1);
   const rows = soak.checkpoints.map((c) => [
     c.cycle === 0 ? 'first render' : int(c.cycle),
@@ -86,9 +86,9 @@ export function memoryMarkdown({ plain, flagged, cli, naive = [], image, soak })
     '',
     table(
       ['process', 'node', 'peak RSS MiB', 'refresh cycles', 'rotations', 'files replaced', 'failed refreshes', 'exit', 'CPU ms in all', 'API calls', 'CPU ms a call'],
-      [plain, flagged ?? cli, ...naive, ...(image ?? [])].map((r) => [
+      [plain, flagged, ...naive, ...(image ?? [])].map((r) => [
         r.naive ? 'SDK loop' : 'ssm-render watch',
-        r.nodeFlags.length ? `${r.node ?? ''} \`${r.nodeFlags.join(' ')}\`` : `${r.node ?? ''} plain`,
+        r.nodeFlags.length ? `${r.node} \`${r.nodeFlags.join(' ')}\`` : `${r.node} plain`,
         mib(r.maxrssKiB),
         r.naive ? '' : int(r.cycles),
         int(r.rotations),
@@ -102,7 +102,7 @@ export function memoryMarkdown({ plain, flagged, cli, naive = [], image, soak })
       'llrrrrrrrrr',
     ),
     '',
-    `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${plain.node ?? ''} with the image's flags) for ${int(soak.cycles)} cycles with a`,
+    `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${plain.node} with the image's flags) for ${int(soak.cycles)} cycles with a`,
     `virtual clock (30 s interval: ${Math.round((soak.cycles * 30) / 3600)} virtual hours), against the fake over HTTP, one SecureString rotated every`,
     `100 cycles (${int(soak.rotations)} rotations, ${int(soak.changes)} renders, ${int(soak.failedRefreshes)} failed refreshes, ${int(soak.calls)} API calls, ${int(soak.seconds)} s).`,
     `"RSS" is as sampled; then a full GC and RSS / heap after it. Peak RSS of this process: ${soak.peakRssMiB.toFixed(1)} MiB.`,
@@ -116,7 +116,7 @@ export function memoryTargets({ plain, cli, naive = [], image, soak }) {
   const at = (cycle) => soak.checkpoints.find((c) => c.cycle === cycle);
   const from = at(100);
   const to = soak.checkpoints.at(-1);
-  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node ?? ''}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node and flags: ${mib(loop.maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
+  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node and flags: ${mib(loop.maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
   if (from && to && to.cycle > 100) {
     const growth = (to.rssMiB / from.rssMiB - 1) * 100;
     const heap = (to.heapUsedMiB / from.heapUsedMiB - 1) * 100;

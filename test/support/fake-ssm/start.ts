@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { handleAws } from './aws-handler';
 import { ciphertext } from './ciphertext';
 import { CONTROL_PREFIX, handleControl } from './control';
@@ -27,6 +28,8 @@ export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSs
   const counters = new Counters();
   const bucket = new TokenBucket();
   const closing = new AbortController();
+  // Every request waiting out its latency or the rate limit listens to it: 300 sidecars are 300 listeners.
+  setMaxListeners(0, closing.signal);
 
   function put(name: string, value: string, opts: PutOptions = {}): number {
     const invalid = nameError(name, { allowReserved: true });
