@@ -63,7 +63,7 @@ RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20",
 # "Memory"). They cost 10-20% more CPU in a loop refreshing every 250 ms (two bench runs), nothing
 # measurable at the default 30 s or in a render of 100 parameters. Rendering 10,000 takes about 25%
 # more CPU the first time in a process and twice as much when `watch` renders them again (render +
-# commit on Node 22: 258 and 157 ms against 208 and 78). The old generation's limit still follows the container's memory limit
-# (Node reads the cgroup).
+# commit on Node 22: 258 and 157 ms against 208 and 78). The old generation's limit still follows
+# the container's memory limit (Node reads the cgroup).
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
 CMD ["render"]
