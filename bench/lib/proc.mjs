@@ -18,17 +18,21 @@ export function imageNodeFlags() {
   return argv.slice(1, -1);
 }
 
+let node22;
+
 /**
- * The Node the image runs (22), from the npm registry as `npx -y node@22`; undefined when npx
- * cannot fetch it (the runs that need it are then left out).
+ * The Node the image runs (22), from the npm registry as `npx -y node@22`, looked up once a run;
+ * undefined when npx cannot fetch it (the runs that need it are then left out).
  */
 export function imageNode() {
+  if (node22 !== undefined) return node22 ?? undefined;
   try {
     const path = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() };
+    node22 = { path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() };
   } catch {
-    return undefined;
+    node22 = null;
   }
+  return node22 ?? undefined;
 }
 
 /** Static credentials, a region, no metadata service, no shared config: every client starts the same way. */

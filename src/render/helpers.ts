@@ -13,13 +13,21 @@ const missing = (options: HelperOptions) =>
   new TemplateProblem(`Missing key \`${sourceOf(options)}\``, lineOf(options), 'missing');
 
 /**
- * `{{raw}}` with no key: Handlebars passes the options alone, as the first argument. Without this
- * check the helper would fail on `options.hash` with a TypeError that says nothing useful.
+ * A helper called with too few arguments: Handlebars passes its options in the place of the first
+ * one missing (`given`), which still says where the call is.
+ */
+function tooFewArguments(message: string, given: unknown): never {
+  throw new TemplateProblem(message, lineOf(given as HelperOptions), 'usage');
+}
+
+/**
+ * `{{raw}}` with no key. Without this check the helper would fail on `options.hash` with a
+ * TypeError that says nothing useful.
  */
 function requireValue(value: unknown, options: HelperOptions | undefined): asserts options is HelperOptions {
   if (options !== undefined) return;
   const { name } = value as HelperOptions;
-  throw new TemplateProblem(`\`${name}\` needs a key: {{${name} KEY}} (a key named ${name} is {{this.${name}}})`, lineOf(value as HelperOptions), 'usage');
+  tooFewArguments(`\`${name}\` needs a key: {{${name} KEY}} (a key named ${name} is {{this.${name}}})`, value);
 }
 
 /** A single value, or an error naming what the template asked for. */
@@ -68,11 +76,7 @@ export const HELPERS = {
   properties: formatHelper('properties'),
   base64: (value: unknown, options: HelperOptions): string => Buffer.from(single(value, options), 'utf8').toString('base64'),
   default(value: unknown, fallback: unknown, options: HelperOptions): unknown {
-    if (options === undefined) {
-      // Called with fewer arguments, Handlebars passes its options in the place of the last one.
-      const given = (fallback ?? value) as HelperOptions;
-      throw new TemplateProblem('`default` needs a value and a fallback: {{default KEY "fallback"}}', lineOf(given), 'usage');
-    }
+    if (options === undefined) tooFewArguments('`default` needs a value and a fallback: {{default KEY "fallback"}}', fallback ?? value);
     return value === undefined || value === null || value === '' ? fallback : value;
   },
   required(value: unknown, options: HelperOptions): unknown {

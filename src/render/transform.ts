@@ -65,7 +65,7 @@ function visitExpression(expr: Expression, ours: ReadonlySet<string>): void {
 }
 
 function wrap(m: Mustache, { helpers, ours, finished }: Helpers): void {
-  const loc = m.loc;
+  const loc = m.loc; // tagSources drops it from the node
   tagSources(m, ours);
   // `{{raw X}}`, `{{json X}}`...: the helper's text is final (a SafeString); wrapping it would only
   // add a helper call to every use.

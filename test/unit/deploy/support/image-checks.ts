@@ -92,10 +92,11 @@ export function imageProblems(text: string, version: string): string[] {
     const problem = copyProblem(copy, buildNames, [volume, cache]);
     if (problem) problems.push(problem);
   }
-  if (cache !== undefined && !final.instructions.some((i) => i.keyword === 'COPY' && ownedDirectory(i, [cache]))) {
+  const copiesOwned = (dir: string | undefined) => final.instructions.some((i) => i.keyword === 'COPY' && ownedDirectory(i, [dir]));
+  if (cache !== undefined && !copiesOwned(cache)) {
     problems.push(`the compile cache directory ${cache} is not created owned by ${NON_ROOT} (the RUN that fills it runs as ${NON_ROOT})`);
   }
-  if (!final.instructions.some((i) => i.keyword === 'COPY' && ownedDirectory(i, [volume]))) {
+  if (!copiesOwned(volume)) {
     problems.push(`the volume directory ${volume ?? ''} is not created owned by ${NON_ROOT} (named volumes and ECS task volumes copy its owner)`);
   }
   if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^LICENSE/.test(s)))) problems.push('the LICENSE file is not in the image');
