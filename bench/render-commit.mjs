@@ -1,24 +1,35 @@
 // Render and commit after the fetch, in-process, N = 10,000 (and 1,000): merge + render three files
-// + atomic commit, first iteration (what one `render` process pays) and warm iterations.
+// + atomic commit, first iteration (what one `render` process pays) and warm iterations, in a
+// process that has just fetched the parameters for real and in one that took them from memory.
 import { join } from 'node:path';
-import { cleanEnv, runJson } from './lib/proc.mjs';
+import { cleanEnv, runJson, startFake } from './lib/proc.mjs';
 import { int, median, ms, table } from './lib/stats.mjs';
 import { writeJob } from './lib/workload.mjs';
 
 const NS = [1_000, 10_000];
 const ITERATIONS = 5;
 const PHASES = ['merge', 'redact', 'render', 'commit'];
+/** The harness runs, each in its own processes: BENCH_MODE, and whether it fetches first. */
+const MODES = { total: { mode: 'total' }, fetched: { mode: 'total', fetch: true }, phases: { mode: 'phases' } };
+export const AFTER_FETCH = 'renderOnce, after a real fetch';
 
 export async function renderCommit({ bundles, scratch, runs, log }) {
   const groups = [];
   for (const n of NS) {
     const job = writeJob(join(scratch, `render-${n}`), { n });
-    const reports = { total: [], phases: [] };
-    for (let r = 0; r < runs; r++) {
-      for (const mode of ['total', 'phases']) {
-        const env = cleanEnv(scratch, { BENCH_DIR: job.dir, BENCH_MODE: mode, BENCH_ITERATIONS: String(ITERATIONS) });
-        reports[mode].push(await runJson(bundles.renderCommit, { env, timeoutMs: 120_000 }));
+    const fake = await startFake(bundles.fake, { seed: job.seed, env: cleanEnv(scratch) });
+    const reports = { total: [], fetched: [], phases: [] };
+    try {
+      for (let r = 0; r < runs; r++) {
+        for (const [name, { mode, fetch }] of Object.entries(MODES)) {
+          const env = cleanEnv(scratch, { BENCH_DIR: job.dir, BENCH_MODE: mode, BENCH_ITERATIONS: String(ITERATIONS), ...(fetch ? { BENCH_URL: fake.url } : {}) });
+          const report = await runJson(bundles.renderCommit, { env, timeoutMs: 120_000 });
+          if (report.parameters !== n) throw new Error(`render-commit (${name}) rendered ${report.parameters} parameters, expected ${n}`);
+          reports[name].push(report);
+        }
       }
+    } finally {
+      await fake.stop();
     }
     const pick = (mode, phase, which, key) =>
       median(reports[mode].flatMap((rep) => (which === 'first' ? rep.iterations.slice(0, 1) : rep.iterations.slice(1)).map((it) => it[phase][key])));
@@ -29,8 +40,9 @@ export async function renderCommit({ bundles, scratch, runs, log }) {
       warmCpu: pick(mode, phase, 'warm', 'cpuMs'),
       warmWall: pick(mode, phase, 'warm', 'wallMs'),
     });
-    groups.push({ n, bytes: reports.total[0].bytes, rows: [row('renderOnce (all of it)', 'total', 'total'), ...PHASES.map((p) => row(`  ${p}`, 'phases', p))] });
-    log(`render N=${n}: first ${ms(groups.at(-1).rows[0].firstCpu)} ms CPU`);
+    const rows = [row('renderOnce (all of it)', 'total', 'total'), row(AFTER_FETCH, 'fetched', 'total'), ...PHASES.map((p) => row(`  ${p}`, 'phases', p))];
+    groups.push({ n, bytes: reports.total[0].bytes, rows });
+    log(`render N=${n}: first ${ms(rows[0].firstCpu)} ms CPU, ${ms(rows[1].firstCpu)} after a real fetch`);
   }
   return groups;
 }
@@ -38,11 +50,14 @@ export async function renderCommit({ bundles, scratch, runs, log }) {
 export function renderCommitMarkdown(groups, { runs }) {
   const rows = groups.flatMap((g) => g.rows.map((r) => [int(g.n), r.label, ms(r.firstCpu), ms(r.firstWall), ms(r.warmCpu), ms(r.warmWall)]));
   return [
-    `The parameters come from memory; \`renderOnce\` is what \`render\` runs after it has a source: merge the layers,`,
-    `add values to the log redactor, render the \`.env\`, the YAML and the Handlebars template, and commit them`,
-    `atomically (temp file, fsync, rename, directory fsync). Each process runs ${ITERATIONS} iterations from an empty out/`,
-    `directory; "first" is the first iteration of a fresh process (cold code, what one \`render\` pays), "warm" the`,
-    `rest; medians over ${runs} processes per mode. The phases are timed in separate processes, one step at a time.`,
+    `\`renderOnce\` is what \`render\` runs after it has a source: merge the layers, add values to the log redactor,`,
+    `render the \`.env\`, the YAML and the Handlebars template, and commit them atomically (temp file, fsync, rename,`,
+    `directory fsync). The parameters come from memory, so no API time is in the figures. Each process runs ${ITERATIONS}`,
+    `iterations from an empty out/ directory; "first" is the first iteration of a process (cold code), "warm" the rest;`,
+    `medians over ${runs} processes per mode. In the "${AFTER_FETCH}" row the process first fetches the path for real`,
+    `(the SDK over HTTP from the fake), as \`render\` does, so its first iteration is what one \`render\` pays after the`,
+    `fetch; in the other rows nothing has run in the process before. The phases are timed in separate processes, one`,
+    `step at a time.`,
     `CPU is the whole process's, every thread: V8 compiles and collects garbage on background threads, so a step also`,
     `carries what those threads do for the steps before it (the first commit's CPU is mostly that: with \`--single-threaded\``,
     `it measured 9 ms against 39).`,
@@ -55,12 +70,12 @@ export function renderCommitMarkdown(groups, { runs }) {
 export function renderCommitTargets(groups) {
   const g = groups.find((x) => x.n === 10_000);
   if (!g) return [];
-  const total = g.rows[0];
+  const [total, afterFetch] = g.rows;
   return [
     {
       target: 'Render + commit of 10,000 parameters into three files: < 100 ms CPU after the fetch',
-      figure: `${ms(total.firstCpu)} ms CPU first time in a process (${ms(total.warmCpu)} ms warm)`,
-      met: total.firstCpu < 100,
+      figure: `${ms(afterFetch.firstCpu)} ms CPU after a real fetch, first time in the process; ${ms(total.firstCpu)} ms in a process that did not fetch (${ms(total.warmCpu)} ms warm)`,
+      met: afterFetch.firstCpu < 100,
     },
   ];
 }

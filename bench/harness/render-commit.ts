@@ -1,16 +1,22 @@
 /**
  * Everything after the fetch, in-process: merge the layers, render the three files, commit them.
- * The parameters come from memory (the seed file), so no API time is in the figures. Bundled and
- * run as its own process; the first iteration is the one a `render` process pays (cold code), the
- * rest are warm. Each iteration starts from an empty out/ directory, so every file is written.
+ * The parameters come from memory, so no API time is in the figures. Bundled and run as its own
+ * process; the first iteration is the one a `render` process pays (cold code), the rest are warm.
+ * Each iteration starts from an empty out/ directory, so every file is written.
+ *
+ * With BENCH_URL, the process first fetches the path for real (the SDK over HTTP from the fake at
+ * that URL), as `render` does before it merges; the iterations then render what it fetched. Without
+ * it, the parameters come from the seed file and nothing else has run in the process before.
  *
  * Env: BENCH_DIR (holds ssm-render.yaml, app.sh.hbs, seed.json), BENCH_ITERATIONS (default 5),
- * BENCH_MODE `total` (renderOnce, as `render` runs it) or `phases` (its steps, timed one by one).
- * Prints one JSON line: { mode, parameters, bytes, iterations: [{ phase: { cpuMs, wallMs } }] }.
+ * BENCH_MODE `total` (renderOnce, as `render` runs it) or `phases` (its steps, timed one by one),
+ * BENCH_URL (optional). Prints one JSON line:
+ * { mode, fetched, parameters, bytes, iterations: [{ phase: { cpuMs, wallMs } }] }.
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig } from '../../src/cli/context';
+import { openSource, readConfig } from '../../src/cli/context';
+import type { Config } from '../../src/config/config';
 import { createLogger, Redactor } from '../../src/log';
 import { commitFiles } from '../../src/output/commit';
 import { renderAll } from '../../src/render/render-all';
@@ -24,11 +30,26 @@ const dir = env['BENCH_DIR'] as string;
 const iterations = Number(env['BENCH_ITERATIONS'] ?? 5);
 const mode = env['BENCH_MODE'] ?? 'total';
 
-async function main(): Promise<void> {
+function seedParameters(): Parameter[] {
   const seed = JSON.parse(readFileSync(join(dir, 'seed.json'), 'utf8')) as Array<{ name: string; value: string; type: Parameter['type'] }>;
-  const parameters: Parameter[] = seed.map((p) => ({ ...p, version: 1 }));
+  return seed.map((p) => ({ ...p, version: 1 }));
+}
+
+/** The path's parameters, fetched as `render` fetches them. */
+async function fetchPath(config: Config): Promise<Parameter[]> {
+  const opened = await openSource(config);
+  try {
+    return await (opened.source as ParameterSource).byPath(config.settings.path);
+  } finally {
+    opened.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: env['BENCH_URL'] });
+  const fetched = env['BENCH_URL'] !== undefined;
+  const parameters = fetched ? await fetchPath(config) : seedParameters();
   const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };
-  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml') });
   const log = await createLogger({ level: 'warn', format: 'json', redactor: new Redactor(), write: () => undefined });
   const out = join(dir, 'out');
   const results: Array<Record<string, Timing>> = [];
@@ -49,7 +70,7 @@ async function main(): Promise<void> {
     results.push({ merge: merge.timing, redact: redact.timing, render: render.timing, commit: commit.timing });
   }
   const bytes = config.templates.reduce((sum, t) => sum + statSync(t.destination).size, 0);
-  process.stdout.write(`${JSON.stringify({ mode, parameters: parameters.length, bytes, iterations: results })}\n`);
+  process.stdout.write(`${JSON.stringify({ mode, fetched, parameters: parameters.length, bytes, iterations: results })}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 // `--compare before.json`: the headline figures of this run beside those of an earlier `--json` file.
 import { readFileSync } from 'node:fs';
+import { AFTER_FETCH } from '../render-commit.mjs';
 import { int, mib, ms, table } from './stats.mjs';
 
 /** [label, value, format] for every headline figure a run has. */
@@ -12,7 +13,12 @@ function headlines(raw) {
     out.push([`cold ${at}: wall ms`, me.wallMs, ms], [`cold ${at}: CPU ms`, me.cpuMs, ms], [`cold ${at}: peak RSS MiB`, me.maxrssKiB, mib]);
     out.push([`cold ${at}: wall / floor`, me.wallMs / floor.wallMs, (x) => x.toFixed(2)]);
   }
-  for (const g of raw.render ?? []) out.push([`render+commit N=${g.n}: first CPU ms`, g.rows[0].firstCpu, ms], [`render+commit N=${g.n}: warm CPU ms`, g.rows[0].warmCpu, ms]);
+  for (const g of raw.render ?? []) {
+    out.push([`render+commit N=${g.n}: first CPU ms`, g.rows[0].firstCpu, ms], [`render+commit N=${g.n}: warm CPU ms`, g.rows[0].warmCpu, ms]);
+    // Runs from before the row existed have none.
+    const fetched = g.rows.find((r) => r.label === AFTER_FETCH);
+    if (fetched) out.push([`render+commit N=${g.n}: first CPU ms after a real fetch`, fetched.firstCpu, ms]);
+  }
   if (raw.refresh) {
     const cpu = (list) => list.map((c) => c.cpuMs).sort((a, b) => a - b)[list.length >> 1];
     out.push(['refresh no change: CPU ms', cpu(raw.refresh.modes.unchanged), ms], ['refresh 1% changed: CPU ms', cpu(raw.refresh.modes.rotated), ms]);
