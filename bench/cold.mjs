@@ -98,13 +98,16 @@ function summarize(tool, results, n) {
   };
 }
 
+/** How many times `--runs` the cold jobs of 10 and 100 parameters at 0 ms get. */
+export const SMALL_JOB_RUNS = 3;
+
 /**
  * Runs per group. Small jobs at 0 ms take a fraction of a second a run, yet their medians (the N=100
  * targets among them) moved by 10% between runs of the same build with 5 runs: they get three times
  * as many. The 20 ms series at N=10,000 takes ~25 s a run (1,000 calls on a 40/s bucket): one.
  */
 function runsFor(runs, n, latencyMs) {
-  if (latencyMs === 0 && n <= 100) return runs * 3;
+  if (latencyMs === 0 && n <= 100) return runs * SMALL_JOB_RUNS;
   return latencyMs > 0 && n >= 10_000 ? Math.min(runs, 1) : runs;
 }
 

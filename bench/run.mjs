@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cold, coldMarkdown, coldTargets } from './cold.mjs';
+import { cold, coldMarkdown, coldTargets, SMALL_JOB_RUNS } from './cold.mjs';
 import { fleet, fleetMarkdown, fleetTargets } from './fleet.mjs';
 import { buildBundles } from './lib/build.mjs';
 import { compare, describeRun } from './lib/compare.mjs';
@@ -101,7 +101,7 @@ try {
     `- Machine: ${cpus().length} CPUs (nproc ${sh('nproc', [])}), ${cpus()[0]?.model ?? 'unknown'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${sh('uname', ['-r'])}`,
     `- Node ${process.version}; ${sh('/usr/bin/aws', ['--version'])}; ${sh('jq', ['--version'])}`,
     `- Date: ${date}; commit ${commit}${dirty}`,
-    `- Command: \`${command}\` (runs per figure: ${opts.runs}); took ${Math.floor(took / 60)} min ${took % 60} s`,
+    `- Command: \`${command}\` (runs per figure: ${opts.runs}; ${opts.runs * SMALL_JOB_RUNS} for the cold jobs of 10 and 100 parameters at 0 ms); took ${Math.floor(took / 60)} min ${took % 60} s`,
     `- Load average (1 min) at start ${loadBefore}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in the figures`,
     '',
     'Every figure is the median of the runs. Wall, CPU (user + sys) and peak RSS of whole processes come from',
