@@ -8,7 +8,8 @@
  * that URL), as `render` does before it merges; the iterations then render what it fetched. Without
  * it, the parameters come from the seed file and nothing else has run in the process before.
  *
- * Env: BENCH_DIR (holds ssm-render.yaml, app.sh.hbs, seed.json), BENCH_ITERATIONS (default 5),
+ * Env: BENCH_DIR (holds ssm-render.yaml, app.sh.hbs, seed.json), BENCH_CONFIG (another config file in
+ * BENCH_DIR, instead of ssm-render.yaml), BENCH_ITERATIONS (default 5),
  * BENCH_MODE `total` (renderOnce, as `render` runs it) or `phases` (its steps, timed one by one),
  * BENCH_URL (optional). Prints one JSON line:
  * { mode, fetched, parameters, bytes, iterations: [{ phase: { cpuMs, wallMs } }] }.
@@ -46,7 +47,7 @@ async function fetchPath(config: Config): Promise<Parameter[]> {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: env['BENCH_URL'] });
+  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, env['BENCH_CONFIG'] ?? 'ssm-render.yaml'), endpointUrl: env['BENCH_URL'] });
   const fetched = env['BENCH_URL'] !== undefined;
   const parameters = fetched ? await fetchPath(config) : seedParameters();
   const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };

@@ -1,6 +1,6 @@
 // `--compare before.json`: the headline figures of this run beside those of an earlier `--json` file.
 import { readFileSync } from 'node:fs';
-import { AFTER_FETCH } from '../render-commit.mjs';
+import { AFTER_FETCH, WITHOUT_TEMPLATE } from '../render-commit.mjs';
 import { int, mib, ms, table } from './stats.mjs';
 
 /** [label, value, format] for every headline figure a run has. */
@@ -18,6 +18,8 @@ function headlines(raw) {
     // Runs from before the row existed have none.
     const fetched = g.rows.find((r) => r.label === AFTER_FETCH);
     if (fetched) out.push([`render+commit N=${g.n}: first CPU ms after a real fetch`, fetched.firstCpu, ms]);
+    const formats = g.rows.find((r) => r.label === WITHOUT_TEMPLATE);
+    if (formats) out.push([`render+commit N=${g.n}: the same, .env and YAML only`, formats.firstCpu, ms]);
   }
   if (raw.refresh) {
     const cpu = (list) => list.map((c) => c.cpuMs).sort((a, b) => a - b)[list.length >> 1];

@@ -39,14 +39,17 @@ export {{raw @key}}={{this}}
 {{/each}}
 `;
 
+/** The job's config: a .env and a YAML file under out/, and the template unless `template` is false. */
+export function jobConfig({ watch = '', template = true } = {}) {
+  const shell = template ? '  - source: app.sh.hbs\n    destination: out/app.sh\n' : '';
+  return `prefix: ${PREFIX}\nenv: ${ENV}\nregion: eu-west-1\n${watch}templates:\n  - format: dotenv\n    destination: out/app.env\n  - format: yaml\n    destination: out/app.yaml\n${shell}`;
+}
+
 /** The job in `dir`: ssm-render.yaml (three destinations under out/), app.sh.hbs, and seed.json for the fake. */
 export function writeJob(dir, { n, params = parameters(n), watch = '' }) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'seed.json'), JSON.stringify(params));
   writeFileSync(join(dir, 'app.sh.hbs'), TEMPLATE);
-  writeFileSync(
-    join(dir, 'ssm-render.yaml'),
-    `prefix: ${PREFIX}\nenv: ${ENV}\nregion: eu-west-1\n${watch}templates:\n  - format: dotenv\n    destination: out/app.env\n  - format: yaml\n    destination: out/app.yaml\n  - source: app.sh.hbs\n    destination: out/app.sh\n`,
-  );
+  writeFileSync(join(dir, 'ssm-render.yaml'), jobConfig({ watch }));
   return { dir, seed: join(dir, 'seed.json'), config: join(dir, 'ssm-render.yaml'), out: join(dir, 'out'), params };
 }
