@@ -1,6 +1,7 @@
 // Render and commit after the fetch, in-process, N = 10,000 (and 1,000): merge + render three files
 // + atomic commit, first iteration (what one `render` process pays) and warm iterations, in a
-// process that has just fetched the parameters for real and in one that took them from memory.
+// process that has just fetched the parameters for real (also with the .env and YAML file only, to
+// show the template's share) and in one that took them from memory.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, runJson, startFake } from './lib/proc.mjs';
