@@ -19,7 +19,7 @@ function headlines(raw) {
     const fetched = g.rows.find((r) => r.label === AFTER_FETCH);
     if (fetched) out.push([`render+commit N=${g.n}: first CPU ms after a real fetch`, fetched.firstCpu, ms]);
     const formats = g.rows.find((r) => r.label === WITHOUT_TEMPLATE);
-    if (formats) out.push([`render+commit N=${g.n}: the same, .env and YAML only`, formats.firstCpu, ms]);
+    if (formats) out.push([`render+commit N=${g.n}: first CPU ms after a real fetch, .env and YAML only`, formats.firstCpu, ms]);
   }
   if (raw.refresh) {
     const cpu = (list) => list.map((c) => c.cpuMs).sort((a, b) => a - b)[list.length >> 1];
