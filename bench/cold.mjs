@@ -192,7 +192,8 @@ export function coldMarkdown(groups, { bucket }) {
       ]
     : [];
   const exact = (name) => head?.rows.find((r) => r.tool === name);
-  const [uncached, cached, floor22] = [exact(IMAGE_RENDER), exact(IMAGE_CACHED), find(head ?? { rows: [] }, 'Node 22 floor')];
+  const [uncached, cached] = [exact(IMAGE_RENDER), exact(IMAGE_CACHED)];
+  const floor22 = cached && find(head, 'Node 22 floor');
   const asImage = cached
     ? [
         '',
