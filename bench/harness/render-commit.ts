@@ -1,17 +1,19 @@
 /**
  * Everything after the fetch, in-process: merge the layers, render the three files, commit them.
- * The parameters come from memory, so no API time is in the figures. Bundled and run as its own
- * process; the first iteration is the one a `render` process pays (cold code), the rest are warm.
- * Each iteration starts from an empty out/ directory, so every file is written.
+ * Bundled and run as its own process; the first iteration is the one a `render` process pays (cold
+ * code), the rest are warm. Each iteration starts from an empty out/ directory, so every file is
+ * written. The warm iterations take the parameters from memory, so no API time is in them.
  *
- * With BENCH_URL, the process first fetches the path for real (the SDK over HTTP from the fake at
- * that URL), as `render` does before it merges; the iterations then render what it fetched. Without
- * it, the parameters come from the seed file and nothing else has run in the process before.
+ * With BENCH_URL, the first iteration is `render`'s own: renderOnce compiles the templates, fetches
+ * the path for real (the SDK over HTTP from the fake at that URL) and renders; its `total` is the
+ * CPU from the moment the fetch returned, and `beforeFetch` what renderOnce spent before the first
+ * API call (compiling the templates). Without it, the parameters come from the seed file and nothing
+ * else has run in the process before.
  *
  * Env: BENCH_DIR (holds ssm-render.yaml, app.sh.hbs, seed.json), BENCH_CONFIG (another config file in
  * BENCH_DIR, instead of ssm-render.yaml), BENCH_ITERATIONS (default 5),
  * BENCH_MODE `total` (renderOnce, as `render` runs it) or `phases` (its steps, timed one by one),
- * BENCH_URL (optional). Prints one JSON line:
+ * BENCH_URL (optional, with BENCH_MODE total). Prints one JSON line:
  * { mode, fetched, parameters, bytes, iterations: [{ phase: { cpuMs, wallMs } }] }.
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
@@ -20,9 +22,9 @@ import { openSource, readConfig } from '../../src/cli/context';
 import type { Config } from '../../src/config/config';
 import { createLogger, Redactor } from '../../src/log';
 import { commitFiles } from '../../src/output/commit';
-import { renderAll } from '../../src/render/render-all';
+import { prepareTemplates, renderAll } from '../../src/render/render-all';
 import { loadData } from '../../src/runner/load-data';
-import { renderOnce } from '../../src/runner/render-once';
+import { renderOnce, type RenderDeps } from '../../src/runner/render-once';
 import type { Parameter, ParameterSource } from '../../src/source/types';
 import { timed, type Timing } from './common';
 
@@ -36,11 +38,38 @@ function seedParameters(): Parameter[] {
   return seed.map((p) => ({ ...p, version: 1 }));
 }
 
-/** The path's parameters, fetched as `render` fetches them. */
-async function fetchPath(config: Config): Promise<Parameter[]> {
+const mark = () => ({ cpu: process.cpuUsage(), wall: performance.now() });
+type Mark = ReturnType<typeof mark>;
+const between = (from: Mark, to: Mark): Timing => ({
+  cpuMs: (to.cpu.user + to.cpu.system - from.cpu.user - from.cpu.system) / 1000,
+  wallMs: to.wall - from.wall,
+});
+
+/**
+ * The first iteration as `render` runs it, over the real source: the CPU before the first API call,
+ * and from the moment the path's parameters arrived to the end. Returns what it fetched.
+ */
+async function renderFetching(config: Config, base: Omit<RenderDeps, 'source'>): Promise<{ parameters: Parameter[]; timings: Record<string, Timing> }> {
   const opened = await openSource(config);
   try {
-    return await (opened.source as ParameterSource).byPath(config.settings.path);
+    const real = opened.source as ParameterSource;
+    let parameters: Parameter[] = [];
+    let called: Mark | undefined;
+    let fetched: Mark | undefined;
+    const source: ParameterSource = {
+      byPath: async (path, options) => {
+        called = mark();
+        parameters = await real.byPath(path, options);
+        fetched = mark();
+        return parameters;
+      },
+      byNames: (names, options) => real.byNames(names, options),
+    };
+    const start = mark();
+    await renderOnce({ ...base, source });
+    const end = mark();
+    if (!called || !fetched) throw new Error('renderOnce did not fetch the path');
+    return { parameters, timings: { total: between(fetched, end), beforeFetch: between(start, called) } };
   } finally {
     opened.close();
   }
@@ -49,12 +78,16 @@ async function fetchPath(config: Config): Promise<Parameter[]> {
 async function main(): Promise<void> {
   const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, env['BENCH_CONFIG'] ?? 'ssm-render.yaml'), endpointUrl: env['BENCH_URL'] });
   const fetched = env['BENCH_URL'] !== undefined;
-  const parameters = fetched ? await fetchPath(config) : seedParameters();
-  const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };
+  if (fetched && mode !== 'total') throw new Error('BENCH_URL goes with BENCH_MODE=total');
   const log = await createLogger({ level: 'warn', format: 'json', redactor: new Redactor(), write: () => undefined });
   const out = join(dir, 'out');
   const results: Array<Record<string, Timing>> = [];
-  for (let i = 0; i < iterations; i++) {
+  rmSync(out, { recursive: true, force: true });
+  const first = fetched ? await renderFetching(config, { config, log, redactor: new Redactor() }) : undefined;
+  if (first) results.push(first.timings);
+  const parameters = first?.parameters ?? seedParameters();
+  const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };
+  for (let i = results.length; i < iterations; i++) {
     rmSync(out, { recursive: true, force: true });
     const redactor = new Redactor();
     if (mode === 'total') {
@@ -64,11 +97,12 @@ async function main(): Promise<void> {
     }
     const s = config.settings;
     const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
+    const prepare = await timed(async () => prepareTemplates(config.templates));
     const merge = await timed(() => loadData(config, source));
     const redact = await timed(async () => redactor.add([...merge.value.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' }))));
-    const render = await timed(() => renderAll(config.templates, merge.value, meta));
+    const render = await timed(() => renderAll(prepare.value, merge.value, meta));
     const commit = await timed(() => commitFiles(render.value));
-    results.push({ merge: merge.timing, redact: redact.timing, render: render.timing, commit: commit.timing });
+    results.push({ prepare: prepare.timing, merge: merge.timing, redact: redact.timing, render: render.timing, commit: commit.timing });
   }
   const bytes = config.templates.reduce((sum, t) => sum + statSync(t.destination).size, 0);
   process.stdout.write(`${JSON.stringify({ mode, fetched, parameters: parameters.length, bytes, iterations: results })}\n`);

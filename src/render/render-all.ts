@@ -7,7 +7,7 @@ import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } f
 import { escaperFor } from './escape';
 import { getFormat } from './formats';
 import { Unrepresentable, type Entry } from './formats/types';
-import { compileTemplate, UnrepresentableValueError } from './template';
+import { compileTemplate, UnrepresentableValueError, type CompiledTemplate } from './template';
 
 /** One destination, rendered in memory and not yet written. */
 export interface RenderedFile {
@@ -67,39 +67,73 @@ function readTemplate(t: TemplateConfig): string {
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Keep a render or config error to report with the others; anything else is a bug, thrown at once. */
+function collect(errors: SsmRenderError[], error: unknown): void {
+  if (!(error instanceof RenderError) && !(error instanceof ConfigError)) throw error;
+  errors.push(error);
+}
+
+/** Every error collected, as one: a config problem (an unreadable template) decides the exit code over render problems. */
+function throwCollected(errors: readonly SsmRenderError[]): void {
+  const first = errors.find((e) => e instanceof ConfigError) ?? errors[0];
+  if (errors.length === 1 || first instanceof ConfigError) throw first;
+  if (errors.length > 1) throw new AggregateRenderError(errors);
+}
+
+/** A destination ready to render: a built-in format, or a template file read and compiled. */
+export interface PreparedTemplate {
+  readonly config: TemplateConfig;
+  readonly compiled: CompiledTemplate | undefined;
+}
+
+/**
+ * Read and compile every template file. Runs before the fetch, so a template that cannot be read
+ * or compiled fails the run before any API call; every one that fails is listed. A file whose text
+ * has not changed since the last call reuses its compiled code.
+ */
+export function prepareTemplates(templates: readonly TemplateConfig[]): PreparedTemplate[] {
+  const prepared: PreparedTemplate[] = [];
+  const errors: SsmRenderError[] = [];
+  for (const t of templates) {
+    try {
+      const compiled = t.format === undefined ? compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect)) : undefined;
+      prepared.push({ config: t, compiled });
+    } catch (error) {
+      collect(errors, error);
+    }
+  }
+  throwCollected(errors);
+  return prepared;
+}
+
 /**
  * Render every destination in memory. If any fails, nothing is returned: the error lists every
  * destination that failed, so one run shows them all. Between destinations it yields to the event
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
-export async function renderAll(templates: readonly TemplateConfig[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
+export async function renderAll(templates: readonly PreparedTemplate[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
   // Every destination reads the entries; the template context is built on first need. Both share
   // one key tree (treeOf).
   const entries = formatEntries(data);
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
-  for (const t of templates) {
+  for (const { config: t, compiled } of templates) {
     if (templates.length > 1) await turn();
     signal?.throwIfAborted();
     try {
       let text: string;
-      if (t.format !== undefined) {
+      if (compiled === undefined) {
         text = renderFormat(t, entries);
       } else {
-        const render = compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect));
         context ??= templateContext(data, meta, treeOf(entries));
-        text = render(context);
+        text = compiled(context);
       }
       files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });
     } catch (error) {
-      if (!(error instanceof RenderError) && !(error instanceof ConfigError)) throw error;
-      errors.push(error);
+      collect(errors, error);
     }
   }
-  // A config problem (an unreadable template) decides the exit code over render problems.
-  const first = errors.find((e) => e instanceof ConfigError) ?? errors[0];
-  if (errors.length === 1 || first instanceof ConfigError) throw first;
-  if (errors.length > 1) throw new AggregateRenderError(errors);
+  throwCollected(errors);
   return files;
 }

@@ -28,6 +28,23 @@ const compiled = new Map<string, { source: string; checkQuotes: boolean; run: Ha
 // Helpers the compiler may call directly instead of looking each one up at every use (`log` is
 // one of Handlebars' defaults, but we removed it).
 const KNOWN_HELPERS = { ...Object.fromEntries([...OUR_HELPERS].map((name) => [name, true])), log: false };
+const COMPILE_OPTIONS = { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS, data: true };
+
+/** The compilers behind `Handlebars.compile`, which the package exports untyped. */
+interface Compilers {
+  Compiler: new () => { compile(program: hbs.AST.Program, options: CompileOptions): unknown };
+  JavaScriptCompiler: new () => { compile(environment: unknown, options: CompileOptions, context: undefined, asObject: true): TemplateSpecification };
+}
+
+/**
+ * Compile now, as `Handlebars.compile` would on the template's first use: its errors belong to the
+ * compile, and its work is done before the fetch rather than after it.
+ */
+function compileNow(hb: ReturnType<typeof createHandlebars>, program: hbs.AST.Program): HandlebarsTemplateDelegate {
+  const { Compiler, JavaScriptCompiler } = hb as unknown as Compilers;
+  const environment = new Compiler().compile(program, COMPILE_OPTIONS);
+  return hb.template(new JavaScriptCompiler().compile(environment, COMPILE_OPTIONS, undefined, true));
+}
 
 function where(file: string, line: number | undefined): string {
   return line === undefined ? file : `${file} line ${line}`;
@@ -71,7 +88,7 @@ export function compileTemplate(source: string, file: string, language: EscapeNa
     try {
       const program = hb.parse(source);
       rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, checkQuotes);
-      run = hb.compile(program, { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS });
+      run = compileNow(hb, program);
     } catch (error) {
       throw toRenderError(error, file);
     }

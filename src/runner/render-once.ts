@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import type { DataSet } from '../data/dataset';
 import type { Logger, Redactor } from '../log';
 import { commitFiles, type CommitResult } from '../output/commit';
-import { renderAll } from '../render/render-all';
+import { prepareTemplates, renderAll } from '../render/render-all';
 import type { NearMissFinder } from '../source/near-misses';
 import type { ParameterSource } from '../source/types';
 import { loadData } from './load-data';
@@ -22,14 +22,18 @@ export interface RenderOutcome extends CommitResult {
   readonly data: DataSet;
 }
 
-/** One render: fetch -> merge -> render every file in memory -> commit (or, in a dry run, compare). */
+/**
+ * One render: compile the templates -> fetch -> merge -> render every file in memory -> commit (or,
+ * in a dry run, compare). A template that cannot be read or compiled fails before any API call.
+ */
 export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const { config, log } = deps;
+  const templates = prepareTemplates(config.templates);
   const data = await loadData(config, deps.source, deps.signal, { nearMisses: deps.nearMisses });
   deps.redactor.add([...data.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' })));
   const s = config.settings;
   const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
-  const files = await renderAll(config.templates, data, meta, deps.signal);
+  const files = await renderAll(templates, data, meta, deps.signal);
   const result = await commitFiles(files, {
     dryRun: deps.dryRun,
     signal: deps.signal,

@@ -174,6 +174,26 @@ templates:
     expect(existsSync(dir.path('second.yaml'))).toBe(false);
   });
 
+  it('a template that cannot be compiled or read fails before any API call, every one named', async () => {
+    seedGuide();
+    config(`${BASE}templates:\n  - format: dotenv\n    destination: app.env\n  - source: open.hbs\n    destination: a.sh\n  - source: partial.hbs\n    destination: b.sh\n`);
+    dir.write('open.hbs', 'ok\n{{#if MYSQL.USER}}never closed\n');
+    // Handlebars' parser takes this; its compiler refuses it.
+    dir.write('partial.hbs', '{{> other MYSQL HOST}}\n');
+    const result = await render();
+    expect(result.code).toBe(4);
+    expect(lastLog(result)['msg']).toMatch(/Template .*open\.hbs cannot be compiled: Parse error on line 3.*; Template .*partial\.hbs cannot be compiled: Unsupported number of partial arguments: 2/);
+    expect(fake.calls()).toEqual({});
+    expect(readdirSync(dir.dir).sort()).toEqual(['open.hbs', 'partial.hbs', 'ssm-render.yaml']);
+
+    dir.write('open.hbs', '{{MYSQL.USER}}\n');
+    config(`${BASE}templates:\n  - source: open.hbs\n    destination: a.sh\n  - source: gone.hbs\n    destination: b.sh\n`);
+    const unreadable = await render();
+    expect(unreadable.code).toBe(2);
+    expect(lastLog(unreadable)['msg']).toMatch(/Cannot read template `.*gone\.hbs` \(ENOENT\)/);
+    expect(fake.calls()).toEqual({});
+  });
+
   it('refuses a value the format cannot hold, naming the key and the format, exit 4', async () => {
     for (const name of fake.names()) fake.delete(name);
     fake.put(`${PATH}K`, `both ' and "\n${CANARY}`, { type: 'SecureString' });
