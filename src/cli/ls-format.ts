@@ -64,7 +64,7 @@ export function formatJson(items: readonly Listed[], options: { showValues: bool
 /** dotenv or YAML through the render formats (the proven escaping); values masked unless shown. */
 export function formatDocument(format: 'dotenv' | 'yaml', items: readonly Listed[], options: { showValues: boolean }): string {
   const envNames = assignEnvNames(items.map((i) => i.key));
-  const entries: Entry[] = items.map((i) => ({ key: i.key, envName: envNames.get(i.key) as string, value: options.showValues ? (i.value ?? '') : MASK }));
+  const entries: Entry[] = items.map((i, n) => ({ key: i.key, envName: envNames[n] as string, value: options.showValues ? (i.value ?? '') : MASK }));
   const writer = getFormat(format);
   try {
     return writer.document(entries);

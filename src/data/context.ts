@@ -56,7 +56,7 @@ export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTre
   });
   lazy(context, 'env', () => {
     const env = record<string>();
-    for (const [key, entry] of data.entries) env[data.envNames.get(key) as string] = entry.value;
+    for (const { envName, value } of data.named) env[envName] = value;
     return env;
   });
   lazy(context, 'lists', () => {

@@ -11,10 +11,13 @@ export class KeyCollisionError extends RenderError {
   override readonly code = 'KEY_COLLISION';
 }
 
-/** Give every key its environment-variable name; two keys on one name, or an impossible name, is an error. */
-export function assignEnvNames(keys: Iterable<string>): Map<string, string> {
+/**
+ * Every key's environment-variable name, in the keys' order; two keys on one name, or an impossible
+ * name, is an error.
+ */
+export function assignEnvNames(keys: Iterable<string>): string[] {
   const byName = new Map<string, string>();
-  const names = new Map<string, string>();
+  const names: string[] = [];
   for (const key of keys) {
     const name = envNameOf(key);
     if (!ENV_NAME.test(name)) {
@@ -29,7 +32,7 @@ export function assignEnvNames(keys: Iterable<string>): Map<string, string> {
       });
     }
     byName.set(name, key);
-    names.set(key, name);
+    names.push(name);
   }
   return names;
 }

@@ -18,13 +18,6 @@ export interface RenderedFile {
   readonly gid: number | undefined;
 }
 
-/** Every key as the formats take it, in key order. */
-function formatEntries(data: DataSet): Entry[] {
-  const entries: Entry[] = [];
-  for (const [key, e] of data.entries) entries.push({ key, envName: data.envNames.get(key) as string, value: e.value });
-  return entries;
-}
-
 function selected(all: readonly Entry[], include: readonly string[] | undefined): readonly Entry[] {
   if (!include) return all;
   return all.filter(({ key }) => include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`)));
@@ -114,7 +107,7 @@ export function prepareTemplates(templates: readonly TemplateConfig[]): Prepared
 export async function renderAll(templates: readonly PreparedTemplate[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
   // Every destination reads the entries; the template context is built on first need. Both share
   // one key tree (treeOf).
-  const entries = formatEntries(data);
+  const entries = data.named;
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import { buildDataSet, type DataSet } from '../data/dataset';
 import type { DataEntry } from '../data/entry';
+import { envNameOf } from '../data/keys';
 import { environmentLayer, fileLayer, parameterStoreLayer, valuesLayer } from '../data/layers';
 import { ParameterNotFoundError, RenderError } from '../errors';
 import { withNearMisses, type NearMissFinder } from '../source/near-misses';
@@ -81,7 +82,7 @@ export async function loadData(config: Config, source: ParameterSource | undefin
     if (missing.length > 0) {
       const names = missing.map((key) => {
         const aliases = config.aliases.get(key) ?? [];
-        return `${key} (set ${[data.envNames.get(key) ?? key.toUpperCase().replace(/[/.-]/g, '_'), ...aliases].join(' or ')})`;
+        return `${key} (set ${[envNameOf(key), ...aliases].join(' or ')})`;
       });
       throw new ParameterNotFoundError(`Parameter not found in local dev mode: ${names.join(', ')}`, missing, {
         hint: 'local dev mode reads the environment, .env files and the defaults files; set the variable, or turn LOCAL_DEV_MODE off to read Parameter Store',

@@ -70,6 +70,6 @@ describe('layers', () => {
       ['B', 'store', 'parameter-store'],
       ['C/D', 'default-cd', 'defaults'],
     ]);
-    expect(data.envNames.get('C/D')).toBe('C_D');
+    expect(data.named.find((e) => e.key === 'C/D')?.envName).toBe('C_D');
   });
 });
