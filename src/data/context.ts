@@ -45,13 +45,13 @@ export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTre
     }
   }
   const context = record<unknown>();
-  for (const [segment, node] of tree) {
+  tree.forEach((node, segment) => {
     if (typeof node === 'string') context[segment] = node;
     else lazy(context, segment, () => toObject(node));
-  }
+  });
   lazy(context, 'params', () => {
     const params = record<string>();
-    for (const [key, entry] of data.entries) params[key] = entry.value;
+    for (const { key, value } of data.named) params[key] = value;
     return params;
   });
   lazy(context, 'env', () => {
@@ -61,7 +61,9 @@ export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTre
   });
   lazy(context, 'lists', () => {
     const lists = record<string[]>();
-    for (const [key, entry] of data.entries) if (entry.type === 'StringList') lists[key] = entry.value.split(',');
+    data.entries.forEach((entry, key) => {
+      if (entry.type === 'StringList') lists[key] = entry.value.split(',');
+    });
     return lists;
   });
   context['meta'] = meta;

@@ -60,6 +60,8 @@ export function treeOf(entries: readonly { readonly key: string; readonly value:
 /** The tree as prototype-less objects, so that a key such as `__proto__` is an ordinary property. */
 export function toObject(tree: Tree): Record<string, unknown> {
   const object: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [key, node] of tree) object[key] = typeof node === 'string' ? node : toObject(node);
+  tree.forEach((node, key) => {
+    object[key] = typeof node === 'string' ? node : toObject(node);
+  });
   return object;
 }
