@@ -24,14 +24,14 @@ export class Redactor {
   private escaped: Array<string | undefined> = [];
 
   /** SecureString values from 4 characters, any other value from 12 (short plain words would garble logs). */
-  add(values: Iterable<{ value: string; secure: boolean }>): void {
+  add(values: readonly { value: string; secure: boolean }[]): void {
     const before = this.known.size;
-    for (const { value, secure } of values) {
-      if (value.length < (secure ? 4 : 12) || this.known.has(value)) continue;
+    values.forEach(({ value, secure }) => {
+      if (value.length < (secure ? 4 : 12) || this.known.has(value)) return;
       this.known.add(value);
       // Escaped once, here, rather than on every line redact() scrubs.
       if (JSON_ESCAPED.test(value) || !value.isWellFormed()) this.escapes.set(value, JSON.stringify(value).slice(1, -1));
-    }
+    });
     // `watch` adds every value on every refresh: sort again only when one is new.
     if (this.known.size === before) return;
     this.secrets = [...this.known].sort((a, b) => b.length - a.length);

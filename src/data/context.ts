@@ -35,7 +35,7 @@ const record = <T>(): Record<string, T> => Object.create(null) as Record<string,
  * itself is built at once, so a key conflict fails every template, whatever it reads. `tree` is
  * `data`'s, when the caller has it already.
  */
-export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTree(data.entries.values())): Record<string, unknown> {
+export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTree(data.named)): Record<string, unknown> {
   for (const name of RESERVED) {
     if (tree.has(name)) {
       const key = [...data.entries.keys()].find((k) => k === name || k.startsWith(`${name}/`));
@@ -51,12 +51,12 @@ export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTre
   });
   lazy(context, 'params', () => {
     const params = record<string>();
-    for (const { key, value } of data.named) params[key] = value;
+    data.named.forEach(({ key, value }) => (params[key] = value));
     return params;
   });
   lazy(context, 'env', () => {
     const env = record<string>();
-    for (const { envName, value } of data.named) env[envName] = value;
+    data.named.forEach(({ envName, value }) => (env[envName] = value));
     return env;
   });
   lazy(context, 'lists', () => {

@@ -20,9 +20,7 @@ export interface DataSet {
 
 export function buildDataSet(layers: readonly (readonly DataEntry[])[]): DataSet {
   const entries = mergeLayers(layers);
-  const names = assignEnvNames(entries.keys());
-  const named: NamedEntry[] = [];
-  let i = 0;
-  for (const { key, value } of entries.values()) named.push({ key, envName: names[i++] as string, value });
+  const names = assignEnvNames([...entries.keys()]);
+  const named = [...entries.values()].map(({ key, value }, i): NamedEntry => ({ key, envName: names[i] as string, value }));
   return { entries, named };
 }

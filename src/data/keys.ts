@@ -15,10 +15,9 @@ export class KeyCollisionError extends RenderError {
  * Every key's environment-variable name, in the keys' order; two keys on one name, or an impossible
  * name, is an error.
  */
-export function assignEnvNames(keys: Iterable<string>): string[] {
+export function assignEnvNames(keys: readonly string[]): string[] {
   const byName = new Map<string, string>();
-  const names: string[] = [];
-  for (const key of keys) {
+  return keys.map((key) => {
     const name = envNameOf(key);
     if (!ENV_NAME.test(name)) {
       throw new KeyCollisionError(`Key \`${key}\` cannot be an environment variable name (\`${name}\` starts with a digit)`, {
@@ -32,7 +31,6 @@ export function assignEnvNames(keys: Iterable<string>): string[] {
       });
     }
     byName.set(name, key);
-    names.push(name);
-  }
-  return names;
+    return name;
+  });
 }

@@ -13,7 +13,7 @@ export function mergeLayers(layers: readonly (readonly DataEntry[])[]): Map<stri
   const only = filled.length === 1 ? (filled[0] as readonly DataEntry[]) : undefined;
   if (only && inKeyOrder(only)) {
     const byKey = new Map<string, DataEntry>();
-    for (const entry of only) byKey.set(entry.key, entry);
+    only.forEach((entry) => byKey.set(entry.key, entry));
     return byKey;
   }
   const merged = new Map<string, DataEntry>();

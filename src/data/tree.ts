@@ -23,9 +23,9 @@ function firstPath(tree: Tree): string {
  * Nest keys by path. Parameter Store allows both `/A` and `/A/B`; a tree cannot hold `A` as a value
  * and a group at once, so that (or a key given twice) is an error naming both keys.
  */
-export function buildTree(entries: Iterable<{ readonly key: string; readonly value: string }>): Tree {
+export function buildTree(entries: readonly { readonly key: string; readonly value: string }[]): Tree {
   const root: Tree = new Map();
-  for (const { key, value } of entries) {
+  entries.forEach(({ key, value }) => {
     const segments = key.split('/');
     const last = segments.length - 1;
     let node = root;
@@ -41,7 +41,7 @@ export function buildTree(entries: Iterable<{ readonly key: string; readonly val
     if (typeof existing === 'string') throw new TreeConflictError(`Key \`${key}\` appears twice`);
     if (existing !== undefined) conflict(key, `${key}/${firstPath(existing)}`);
     node.set(leaf, value);
-  }
+  });
   return root;
 }
 
