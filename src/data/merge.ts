@@ -17,8 +17,12 @@ export function mergeLayers(layers: readonly (readonly DataEntry[])[]): Map<stri
     return byKey;
   }
   const merged = new Map<string, DataEntry>();
-  for (const layer of filled) for (const entry of layer) if (!merged.has(entry.key)) merged.set(entry.key, entry);
+  filled.forEach((layer) =>
+    layer.forEach((entry) => {
+      if (!merged.has(entry.key)) merged.set(entry.key, entry);
+    }),
+  );
   const sorted = new Map<string, DataEntry>();
-  for (const key of [...merged.keys()].sort()) sorted.set(key, merged.get(key) as DataEntry);
+  [...merged.keys()].sort().forEach((key) => sorted.set(key, merged.get(key) as DataEntry));
   return sorted;
 }

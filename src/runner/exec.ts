@@ -23,7 +23,7 @@ const STOPPING = new Set<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGQUIT']);
 function childEnv(withEnv: boolean, data: DataSet): NodeJS.ProcessEnv {
   if (!withEnv) return process.env;
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const { envName, value } of data.named) env[envName] = value;
+  data.named.forEach(({ envName, value }) => (env[envName] = value));
   return env;
 }
 

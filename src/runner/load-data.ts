@@ -74,7 +74,7 @@ export async function loadData(config: Config, source: ParameterSource | undefin
   const values = valuesLayer(config.defaults.values);
   const known = new Set([...[...files, values].flat().map((e) => e.key), ...config.required, ...config.parameters.keys()]);
   // The environment fills only keys Parameter Store did not supply: it would lose to it in the merge.
-  if (known.size > 0) for (const entry of fromStore) known.delete(entry.key);
+  if (known.size > 0) fromStore.forEach((entry) => known.delete(entry.key));
   const environment = environmentLayer(known, config.settings.environment, config.aliases);
   const data = buildDataSet([fromStore, environment, ...files, values]);
   if (local && options.checkRequired !== false) {

@@ -12,7 +12,7 @@ export const jsonFormat: Format = {
   name: 'json',
   scalar: jsonScalar,
   document: (entries: readonly Entry[]) => {
-    for (const { value } of entries) requireWellFormed(value);
+    entries.forEach(({ value }) => requireWellFormed(value));
     return `${JSON.stringify(toObject(treeOf(entries)), null, 2)}\n`;
   },
 };
