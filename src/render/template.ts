@@ -37,12 +37,14 @@ interface Compilers {
 }
 
 /**
- * Compile now, as `Handlebars.compile` would on the template's first use: its errors belong to the
- * compile, and its work is done before the fetch rather than after it.
+ * Compile now, step for step as `Handlebars.compile` does on the template's first use (whitespace
+ * control is applied to the AST again there too): its errors belong to the compile, and its work is
+ * done before the fetch rather than after it.
  */
 function compileNow(hb: ReturnType<typeof createHandlebars>, program: hbs.AST.Program): HandlebarsTemplateDelegate {
   const { Compiler, JavaScriptCompiler } = hb as unknown as Compilers;
-  const environment = new Compiler().compile(program, COMPILE_OPTIONS);
+  const ast = hb.parse(program as unknown as string);
+  const environment = new Compiler().compile(ast, COMPILE_OPTIONS);
   return hb.template(new JavaScriptCompiler().compile(environment, COMPILE_OPTIONS, undefined, true));
 }
 
