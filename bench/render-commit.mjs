@@ -22,7 +22,7 @@ const MODES = {
 };
 export const AFTER_FETCH = 'renderOnce, after a real fetch';
 export const WITHOUT_TEMPLATE = '  the same, .env and YAML only';
-export const BEFORE_FETCH = '  before its first API call (compiling the template)';
+export const BEFORE_FETCH = '  that render before its first API call (compiling the template)';
 
 export async function renderCommit({ bundles, scratch, runs, log }) {
   const groups = [];
@@ -61,8 +61,8 @@ export async function renderCommit({ bundles, scratch, runs, log }) {
     const rows = [
       row('renderOnce (all of it)', 'total', 'total'),
       row(AFTER_FETCH, 'fetched', 'total'),
-      row(BEFORE_FETCH, 'fetched', 'beforeFetch'),
       row(WITHOUT_TEMPLATE, 'formats', 'total'),
+      row(BEFORE_FETCH, 'fetched', 'beforeFetch'),
       ...PHASES.map((p) => row(`  ${p}`, 'phases', p)),
     ];
     groups.push({ n, bytes: reports.total[0].bytes, rows });
@@ -87,11 +87,11 @@ export function renderCommitMarkdown(groups, { runs }) {
     `"first" is the first iteration of a process (cold code), "warm" the rest, which take the parameters from memory;`,
     `medians over ${runs} processes per mode. In the "${AFTER_FETCH}" row the first iteration fetches the path for real`,
     `(the SDK over HTTP from the fake), as \`render\` does, and its CPU counts from the moment the fetch returned: what`,
-    `one \`render\` pays after the fetch. The row under it is what that render spent before its first API call, compiling`,
-    `the template. In the other rows the parameters come from memory and nothing has run in the process before. The`,
-    `".env and YAML only" row fetches too, with a config that has the \`.env\` and the YAML destinations only: the`,
-    `difference is what the Handlebars template (\`{{#each env}}\` over every parameter) costs after the fetch. The`,
-    `phases are timed in separate processes, one step at a time.`,
+    `one \`render\` pays after the fetch. The ".env and YAML only" row does the same with a config that has the \`.env\``,
+    `and the YAML destinations only: the difference is what the Handlebars template (\`{{#each env}}\` over every`,
+    `parameter) costs after the fetch. The last of the three is what the fetching render spent before its first API call,`,
+    `compiling the template. In the other rows the parameters come from memory and nothing has run in the process`,
+    `before. The phases are timed in separate processes, one step at a time.`,
     `CPU is the whole process's, every thread: V8 compiles and collects garbage on background threads, so a step also`,
     `carries what those threads do for the steps before it (the first commit's CPU is mostly that: with \`--single-threaded\``,
     `it measured 9 ms against 39).`,
