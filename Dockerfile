@@ -63,7 +63,13 @@ RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20",
 # "Memory"). They cost 10-20% more CPU in a loop refreshing every 250 ms (two bench runs), nothing
 # measurable at the default 30 s or in a render of 100 parameters. Rendering 10,000 takes about 25%
 # more CPU the first time in a process and twice as much when `watch` renders them again (render +
-# commit on Node 22: 258 and 157 ms against 208 and 78). The old generation's limit still follows
-# the container's memory limit (Node reads the cgroup).
+# commit on Node 22: 258 and 157 ms against 208 and 78); nearly all of that is the growing percent
+# (after the fetch: 154 ms with it alone, 107 with the semi-spaces alone, 100 with no flag; 100%
+# instead of 20% gives the CPU back and costs `watch` 7.7 MiB). The old generation's limit still
+# follows the container's memory limit (Node reads the cgroup).
+# glibc gives threads that allocate their own malloc arenas (up to 8 a core): two keep `watch` at
+# N=1,000 2.5 MiB smaller at its peak on Node 22 (87.0 -> 84.5 MiB) and 4-5 MiB at rest, CPU
+# within noise (interleaved runs, issue 6's seventh note).
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
 CMD ["render"]

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, imageNode, imageNodeFlags, measure, ROOT, sleep, startFake } from './lib/proc.mjs';
+import { cleanEnv, imageEnv, imageNode, imageNodeFlags, measure, ROOT, sleep, startFake } from './lib/proc.mjs';
 import { calls, int, median, mib, ms, ratio, table } from './lib/stats.mjs';
 import { PATH, writeJob } from './lib/workload.mjs';
 
@@ -18,8 +18,8 @@ const IMAGE_CACHED = `${IMAGE_RENDER} + compile cache`;
 const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
 
 /**
- * The image's way to start, when npx can fetch Node 22: its node and flags, and a compile cache made
- * the way its Dockerfile makes one (the ENTRYPOINT running `version` with NODE_COMPILE_CACHE set).
+ * The image's way to start, when npx can fetch Node 22: its node, flags and environment, and a compile
+ * cache made the way its Dockerfile makes one (the ENTRYPOINT running `version` with NODE_COMPILE_CACHE set).
  */
 function imageStart(scratch) {
   const node = imageNode();
@@ -28,8 +28,9 @@ function imageStart(scratch) {
   const cache = join(scratch, 'compile-cache');
   rmSync(cache, { recursive: true, force: true });
   mkdirSync(cache);
-  execFileSync(node.path, [...flags, CLI, 'version'], { env: { ...cleanEnv(scratch), NODE_COMPILE_CACHE: cache }, stdio: 'ignore' });
-  return { node, flags, cache };
+  const env = imageEnv();
+  execFileSync(node.path, [...flags, CLI, 'version'], { env: { ...cleanEnv(scratch), ...env, NODE_COMPILE_CACHE: cache }, stdio: 'ignore' });
+  return { node, flags, env, cache };
 }
 
 /** The contenders for one job; `check` throws unless the run produced the whole file. */
@@ -54,8 +55,8 @@ function tools(job, bundles, url, latencyMs, image) {
     const render = [image.node.path, ...image.flags, CLI, 'render', '--config', job.config];
     list.push(
       { name: `Node 22 floor: node -e 0 (${image.node.version})`, argv: [image.node.path, '-e', '0'], api: false, only0: true },
-      { name: IMAGE_RENDER, argv: render, dir: 'out', check: wrote('out'), api: true, only0: true },
-      { name: IMAGE_CACHED, argv: render, env: { NODE_COMPILE_CACHE: image.cache }, dir: 'out', check: wrote('out'), api: true, only0: true },
+      { name: IMAGE_RENDER, argv: render, env: image.env, dir: 'out', check: wrote('out'), api: true, only0: true },
+      { name: IMAGE_CACHED, argv: render, env: { ...image.env, NODE_COMPILE_CACHE: image.cache }, dir: 'out', check: wrote('out'), api: true, only0: true },
     );
   }
   return list.filter((t) => !t.only0 || latencyMs === 0);

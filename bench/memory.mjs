@@ -2,7 +2,7 @@
 // real-clock run, and RSS / heap at checkpoints of a long virtual-clock run of the same loop in-process.
 import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
-import { cleanEnv, imageNode, imageNodeFlags, measure, ROOT, runJson, startFake } from './lib/proc.mjs';
+import { cleanEnv, imageEnv, imageNode, imageNodeFlags, measure, ROOT, runJson, startFake } from './lib/proc.mjs';
 import { int, mib, table } from './lib/stats.mjs';
 import { PATH, writeJob } from './lib/workload.mjs';
 
@@ -15,15 +15,15 @@ const HOST_NODE = { path: process.execPath, version: process.version };
 /**
  * A polling process for CLI_SECONDS on a short interval, one value rotating every 2 s; then SIGTERM.
  * `ssm-render watch`, or (given `naiveBundle`) the SDK loop people write instead; on `node` (this
- * machine's by default) with `nodeFlags`.
+ * machine's by default) with `nodeFlags`, and `extraEnv` in its environment.
  */
-async function watchRun(job, fake, scratch, nodeFlags, naiveBundle, node = HOST_NODE) {
+async function watchRun(job, fake, scratch, nodeFlags, naiveBundle, node = HOST_NODE, extraEnv = {}) {
   const rotating = job.params.find((p) => p.type === 'SecureString');
   let rotations = 0;
   const timer = setInterval(() => void fake.put(rotating.name, `cli-${++rotations}`, 'SecureString').catch(() => undefined), 2_000);
   try {
     await fake.reset();
-    const env = cleanEnv(scratch, { AWS_ENDPOINT_URL: fake.url });
+    const env = cleanEnv(scratch, { AWS_ENDPOINT_URL: fake.url, ...extraEnv });
     const naive = naiveBundle !== undefined;
     const tool = naive
       ? [naiveBundle, PATH, join(job.dir, 'naive.env'), String(CLI_INTERVAL_MS)]
@@ -34,7 +34,7 @@ async function watchRun(job, fake, scratch, nodeFlags, naiveBundle, node = HOST_
     const failed = naive ? NaN : lines.filter((l) => l.includes('refresh failed')).length;
     const written = naive ? m.stdout.split('\n').filter((l) => l === 'written').length : NaN;
     const { total: calls } = await fake.stats();
-    return { node: node.version, nodeFlags, naive, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
+    return { node: node.version, nodeFlags, extraEnv, naive, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
   } finally {
     clearInterval(timer);
   }
@@ -48,9 +48,10 @@ export async function memory({ bundles, scratch, cycles, log }) {
     const plain = await watchRun(job, fake, scratch, []);
     const flagged = await watchRun(job, fake, scratch, flags);
     const naive = [await watchRun(job, fake, scratch, [], bundles.naiveWatch), await watchRun(job, fake, scratch, flags, bundles.naiveWatch)];
-    // As the image runs it: its Node (22) with its flags, when npx can fetch that Node.
+    // As the image runs it: its Node (22) with its flags and environment, when npx can fetch that Node.
     const node22 = imageNode();
-    const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22)];
+    const env22 = imageEnv();
+    const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22, env22), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22, env22)];
     const cli = image?.[0] ?? flagged;
     log(`memory: peak RSS ${[plain, flagged, ...naive, ...(image ?? [])].map((r) => `${r.naive ? 'SDK loop' : 'watch'} ${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}`);
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
@@ -64,6 +65,13 @@ export async function memory({ bundles, scratch, cycles, log }) {
 }
 
 const label = (r) => `${r.node}${r.nodeFlags.length ? ', image flags' : ''}`;
+
+/** The node column: version, flags (or "plain"), and the variables the run took from the image. */
+function nodeColumn(r) {
+  const flags = r.nodeFlags.length ? `\`${r.nodeFlags.join(' ')}\`` : 'plain';
+  const vars = Object.entries(r.extraEnv ?? {}).map(([name, value]) => `, ${name}=${value}`);
+  return `${r.node} ${flags}${vars.join('')}`;
+}
 
 export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
   const f = (x) => x.toFixed(1);
@@ -80,7 +88,8 @@ export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
   return [
     `**The real process.** \`ssm-render watch --interval ${CLI_INTERVAL_MS}ms\` for ${CLI_SECONDS} s at N = ${int(N)} (one SecureString rotated every 2 s),`,
     'then SIGTERM; peak RSS is wait4\'s maxrss. "image flags" are the node flags of the image\'s ENTRYPOINT; the image runs them on',
-    'Node 22 (here `npx -y node@22`), this machine has Node 20. Beside ssm-render, what people write instead:',
+    'Node 22 (here `npx -y node@22`) with the variables its Dockerfile sets (the Node 22 rows have them too, both tools), this',
+    'machine has Node 20. Beside ssm-render, what people write instead:',
     `\`bench/naive-sdk-watch.mjs\`, a bundled loop on \`@aws-sdk/client-ssm\` that pages the path every ${CLI_INTERVAL_MS} ms and`,
     'replaces one .env file when its text changed (no YAML, no template, no health server, no redaction).',
     '',
@@ -88,7 +97,7 @@ export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
       ['process', 'node', 'peak RSS MiB', 'refresh cycles', 'rotations', 'files replaced', 'failed refreshes', 'exit', 'CPU ms in all', 'API calls', 'CPU ms a call'],
       [plain, flagged, ...naive, ...(image ?? [])].map((r) => [
         r.naive ? 'SDK loop' : 'ssm-render watch',
-        r.nodeFlags.length ? `${r.node} \`${r.nodeFlags.join(' ')}\`` : `${r.node} plain`,
+        nodeColumn(r),
         mib(r.maxrssKiB),
         r.naive ? '' : int(r.cycles),
         int(r.rotations),
@@ -116,7 +125,7 @@ export function memoryTargets({ plain, cli, naive = [], image, soak }) {
   const at = (cycle) => soak.checkpoints.find((c) => c.cycle === cycle);
   const from = at(100);
   const to = soak.checkpoints.at(-1);
-  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node and flags: ${mib(loop.maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
+  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node, flags and variables: ${mib(loop.maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
   if (from && to && to.cycle > 100) {
     const growth = (to.rssMiB / from.rssMiB - 1) * 100;
     const heap = (to.heapUsedMiB / from.heapUsedMiB - 1) * 100;

@@ -18,6 +18,17 @@ export function imageNodeFlags() {
   return argv.slice(1, -1);
 }
 
+/**
+ * What the image's runtime stage sets with ENV (the Dockerfile says), less NODE_COMPILE_CACHE: the
+ * runs that want a compile cache make their own.
+ */
+export function imageEnv() {
+  const lines = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8').split('\n');
+  const runtime = lines.slice(lines.findLastIndex((l) => l.startsWith('FROM ')));
+  const pairs = runtime.filter((l) => l.startsWith('ENV ')).map((l) => l.slice('ENV '.length).split(/=(.*)/s, 2));
+  return Object.fromEntries(pairs.filter(([name]) => name !== 'NODE_COMPILE_CACHE'));
+}
+
 let node22;
 
 /**
