@@ -19,12 +19,11 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSource, readConfig } from '../../src/cli/context';
-import type { Config } from '../../src/config/config';
 import { createLogger, Redactor } from '../../src/log';
 import { commitFiles } from '../../src/output/commit';
 import { prepareTemplates, renderAll } from '../../src/render/render-all';
 import { loadData } from '../../src/runner/load-data';
-import { renderOnce, type RenderDeps } from '../../src/runner/render-once';
+import { redactable, renderOnce, type RenderDeps } from '../../src/runner/render-once';
 import type { Parameter, ParameterSource } from '../../src/source/types';
 import { timed, type Timing } from './common';
 
@@ -49,8 +48,8 @@ const between = (from: Mark, to: Mark): Timing => ({
  * The first iteration as `render` runs it, over the real source: the CPU before the first API call,
  * and from the moment the path's parameters arrived to the end. Returns what it fetched.
  */
-async function renderFetching(config: Config, base: Omit<RenderDeps, 'source'>): Promise<{ parameters: Parameter[]; timings: Record<string, Timing> }> {
-  const opened = await openSource(config);
+async function renderFetching(base: Omit<RenderDeps, 'source'>): Promise<{ parameters: Parameter[]; timings: Record<string, Timing> }> {
+  const opened = await openSource(base.config);
   try {
     const real = opened.source as ParameterSource;
     let parameters: Parameter[] = [];
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
   const out = join(dir, 'out');
   const results: Array<Record<string, Timing>> = [];
   rmSync(out, { recursive: true, force: true });
-  const first = fetched ? await renderFetching(config, { config, log, redactor: new Redactor() }) : undefined;
+  const first = fetched ? await renderFetching({ config, log, redactor: new Redactor() }) : undefined;
   if (first) results.push(first.timings);
   const parameters = first?.parameters ?? seedParameters();
   const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
     const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
     const prepare = await timed(async () => prepareTemplates(config.templates));
     const merge = await timed(() => loadData(config, source));
-    const redact = await timed(async () => redactor.add([...merge.value.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' }))));
+    const redact = await timed(async () => redactor.add(redactable(merge.value)));
     const render = await timed(() => renderAll(prepare.value, merge.value, meta));
     const commit = await timed(() => commitFiles(render.value));
     results.push({ prepare: prepare.timing, merge: merge.timing, redact: redact.timing, render: render.timing, commit: commit.timing });

@@ -105,9 +105,7 @@ export function prepareTemplates(templates: readonly TemplateConfig[]): Prepared
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly PreparedTemplate[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
-  // Every destination reads the entries; the template context is built on first need. Both share
-  // one key tree (treeOf).
-  const entries = data.named;
+  // The template context is built on first need; it shares the formats' key tree (treeOf).
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
@@ -117,9 +115,9 @@ export async function renderAll(templates: readonly PreparedTemplate[], data: Da
     try {
       let text: string;
       if (compiled === undefined) {
-        text = renderFormat(t, entries);
+        text = renderFormat(t, data.named);
       } else {
-        context ??= templateContext(data, meta, treeOf(entries));
+        context ??= templateContext(data, meta, treeOf(data.named));
         text = compiled(context);
       }
       files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });

@@ -23,6 +23,14 @@ export interface RenderOutcome extends CommitResult {
 }
 
 /**
+ * What the log redactor is given of the data: every value, as secret as SecureStrings when it is one
+ * or when it came from outside Parameter Store (the environment, a defaults file), whose type says nothing.
+ */
+export function redactable(data: DataSet): Array<{ value: string; secure: boolean }> {
+  return [...data.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' }));
+}
+
+/**
  * One render: compile the templates -> fetch -> merge -> render every file in memory -> commit (or,
  * in a dry run, compare). A template that cannot be read or compiled fails before any API call.
  */
@@ -30,7 +38,7 @@ export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const { config, log } = deps;
   const templates = prepareTemplates(config.templates);
   const data = await loadData(config, deps.source, deps.signal, { nearMisses: deps.nearMisses });
-  deps.redactor.add([...data.entries.values()].map((e) => ({ value: e.value, secure: e.type === 'SecureString' || e.layer !== 'parameter-store' })));
+  deps.redactor.add(redactable(data));
   const s = config.settings;
   const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
   const files = await renderAll(templates, data, meta, deps.signal);
