@@ -14,6 +14,9 @@ const JQ = `.Parameters[] | "\\(.Name | ltrimstr("${PATH}") | gsub("/"; "_"))=\\
 // The image's two render rows; the second's name starts with the first's.
 const IMAGE_RENDER = 'image: ssm-render render, Node 22 + image flags';
 const IMAGE_CACHED = `${IMAGE_RENDER} + compile cache`;
+// The least any tool on @aws-sdk/client-ssm can cost (bench/sdk-alone.mjs), on the host and as the image would run it.
+const SDK_ALONE = 'SDK alone: one signed request, answered in memory (bundled)';
+const IMAGE_SDK_ALONE = 'image: SDK alone, Node 22 + image flags + compile cache';
 
 const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
 
@@ -21,7 +24,7 @@ const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).l
  * The image's way to start, when npx can fetch Node 22: its node, flags and environment, and a compile
  * cache made the way its Dockerfile makes one (the ENTRYPOINT running `version` with NODE_COMPILE_CACHE set).
  */
-function imageStart(scratch) {
+function imageStart(scratch, bundles) {
   const node = imageNode();
   if (!node) return undefined;
   const flags = imageNodeFlags();
@@ -29,7 +32,9 @@ function imageStart(scratch) {
   rmSync(cache, { recursive: true, force: true });
   mkdirSync(cache);
   const env = imageEnv();
-  execFileSync(node.path, [...flags, CLI, 'version'], { env: { ...cleanEnv(scratch), ...env, NODE_COMPILE_CACHE: cache }, stdio: 'ignore' });
+  const prime = { env: { ...cleanEnv(scratch), ...env, NODE_COMPILE_CACHE: cache }, stdio: 'ignore' };
+  execFileSync(node.path, [...flags, CLI, 'version'], prime);
+  execFileSync(node.path, [...flags, bundles.sdkAlone, PATH], prime);
   return { node, flags, env, cache };
 }
 
@@ -50,6 +55,7 @@ function tools(job, bundles, url, latencyMs, image) {
     { name: 'awscli, piped to jq', argv: ['/bin/sh', '-c', aws], dir: 'out-aws', check: wrote('out-aws'), api: true },
     { name: 'SDK script (node_modules)', argv: [node, NAIVE, PATH, file('out-sdk')], dir: 'out-sdk', check: wrote('out-sdk'), api: true },
     { name: 'SDK script (bundled)', argv: [node, bundles.naiveBundled, PATH, file('out-sdkb')], dir: 'out-sdkb', check: wrote('out-sdkb'), api: true },
+    { name: SDK_ALONE, argv: [node, bundles.sdkAlone, PATH], api: false, only0: true },
   ];
   if (image) {
     const render = [image.node.path, ...image.flags, CLI, 'render', '--config', job.config];
@@ -57,6 +63,7 @@ function tools(job, bundles, url, latencyMs, image) {
       { name: `Node 22 floor: node -e 0 (${image.node.version})`, argv: [image.node.path, '-e', '0'], api: false, only0: true },
       { name: IMAGE_RENDER, argv: render, env: image.env, dir: 'out', check: wrote('out'), api: true, only0: true },
       { name: IMAGE_CACHED, argv: render, env: { ...image.env, NODE_COMPILE_CACHE: image.cache }, dir: 'out', check: wrote('out'), api: true, only0: true },
+      { name: IMAGE_SDK_ALONE, argv: [image.node.path, ...image.flags, bundles.sdkAlone, PATH], env: { ...image.env, NODE_COMPILE_CACHE: image.cache }, api: false, only0: true },
     );
   }
   return list.filter((t) => !t.only0 || latencyMs === 0);
@@ -119,7 +126,7 @@ function runsFor(runs, n, latencyMs) {
 
 export async function cold({ bundles, scratch, runs, ns, latencies, bucket, log }) {
   const groups = [];
-  const image = imageStart(scratch);
+  const image = imageStart(scratch, bundles);
   for (const n of ns) {
     const job = writeJob(join(scratch, `cold-${n}`), { n });
     const fake = await startFake(bundles.fake, { seed: job.seed, env: cleanEnv(scratch) });
@@ -195,6 +202,15 @@ export function coldMarkdown(groups, { bucket }) {
   const exact = (name) => head?.rows.find((r) => r.tool === name);
   const [uncached, cached] = [exact(IMAGE_RENDER), exact(IMAGE_CACHED)];
   const floor22 = cached && find(head, 'Node 22 floor');
+  const [alone, alone22] = [exact(SDK_ALONE), exact(IMAGE_SDK_ALONE)];
+  const sdkFloor = alone
+    ? [
+        '',
+        `The SDK alone (N=${head.n}, ${head.latencyMs} ms) takes ${ms(alone.wallMs)} ms, ${ratio(alone.wallMs, find(head, 'floor').wallMs)} the floor, and peaks at ${mib(alone.maxrssKiB)} MiB` +
+          (alone22 && floor22 ? `; as the image would run it, ${ms(alone22.wallMs)} ms, ${ratio(alone22.wallMs, floor22.wallMs)} Node 22's floor, ${mib(alone22.maxrssKiB)} MiB.` : '.'),
+        `No tool that reaches Parameter Store through \`@aws-sdk/client-ssm\` starts faster. ssm-render render takes ${ratio(find(head, 'ssm-render render').wallMs, alone.wallMs)} that.`,
+      ]
+    : [];
   const asImage = cached
     ? [
         '',
@@ -213,8 +229,11 @@ export function coldMarkdown(groups, { bucket }) {
     '- SDK script: `bench/naive-sdk.mjs`, ten lines on `@aws-sdk/client-ssm` (paginator, `KEY="value"` lines, one file), run as it',
     '  is (node_modules) and bundled with esbuild like the product.',
     '- floor: `node -e 0`. The ssm-render rows at 0 ms also show `ssm-render version` (load the bundle, print, exit).',
+    '- SDK alone (at 0 ms): `bench/sdk-alone.mjs`, bundled. It loads `@aws-sdk/client-ssm`, resolves region, credentials and',
+    '  endpoint, signs one `GetParametersByPath` and parses the empty page its request handler answers in memory: no socket.',
     '- image (at 0 ms, when `npx -y node@22` works): the same render on Node 22 with the image\'s ENTRYPOINT flags, without and',
-    '  with the compile cache its Dockerfile bakes in (made here the same way: the ENTRYPOINT running `version`).',
+    '  with the compile cache its Dockerfile bakes in (made here the same way: the ENTRYPOINT running `version`), and the SDK alone',
+    '  with those flags and that cache.',
     '',
     'Each group runs one warm-up round, then the runs in rotating order; under the 40 calls/s bucket each run waits for the',
     'bucket to refill what the previous one took. "throttled" is calls the fake counted minus the calls the tool made',
@@ -226,6 +245,7 @@ export function coldMarkdown(groups, { bucket }) {
     '',
     table(['N', 'latency', 'wall / floor', 'wall / awscli', 'wall / SDK script', 'wall / SDK bundled', 'CPU / floor', 'CPU / awscli', 'CPU / SDK script'], ratios, 'rrrrrrrrr'),
     ...share,
+    ...sdkFloor,
     ...asImage,
   ].join('\n');
 }
@@ -237,7 +257,9 @@ export function coldTargets(groups) {
     const me = find(head, 'ssm-render render');
     const floor = find(head, 'floor');
     const aws = find(head, 'awscli');
-    out.push({ target: 'Cold render N=100, 0 ms: wall <= 2.5x floor', figure: `${ratio(me.wallMs, floor.wallMs)} (${ms(me.wallMs)} / ${ms(floor.wallMs)} ms)`, met: me.wallMs <= 2.5 * floor.wallMs });
+    const alone = find(head, SDK_ALONE);
+    const sdk = alone ? `; the SDK alone, before any socket: ${ratio(alone.wallMs, floor.wallMs)} (${ms(alone.wallMs)} ms)` : '';
+    out.push({ target: 'Cold render N=100, 0 ms: wall <= 2.5x floor', figure: `${ratio(me.wallMs, floor.wallMs)} (${ms(me.wallMs)} / ${ms(floor.wallMs)} ms)${sdk}`, met: me.wallMs <= 2.5 * floor.wallMs });
     out.push({ target: 'Cold render N=100, 0 ms: wall <= 0.35x awscli script', figure: `${ratio(me.wallMs, aws.wallMs)} (${ms(me.wallMs)} / ${ms(aws.wallMs)} ms)`, met: me.wallMs <= 0.35 * aws.wallMs });
   }
   const unthrottled = groups.filter((g) => g.latencyMs === 0);

@@ -12,6 +12,7 @@ const ENTRIES = {
   fleet: 'bench/harness/fleet.ts',
   naiveBundled: 'bench/naive-sdk.mjs',
   naiveWatch: 'bench/naive-sdk-watch.mjs',
+  sdkAlone: 'bench/sdk-alone.mjs',
 };
 
 /** { name: path of the bundle } for every entry, built in parallel. */
