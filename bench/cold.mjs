@@ -190,13 +190,13 @@ export function coldMarkdown(groups, { bucket }) {
     ];
   });
   const head = groups.find((g) => g.n === 100 && g.latencyMs === 0) ?? groups.find((g) => find(g, 'ssm-render version'));
-  const load = head && find(head, 'ssm-render version');
+  const [me, floor, load] = head ? ['ssm-render render', 'floor', 'ssm-render version'].map((name) => find(head, name)) : [];
   const share = load
     ? [
         '',
         `Module loading: at N=${head.n}, ${head.latencyMs} ms, \`ssm-render version\` (load the bundle, parse the command line, print) takes`,
-        `${ms(load.wallMs)} ms of the ${ms(find(head, 'ssm-render render').wallMs)} ms render (${Math.round((load.wallMs / find(head, 'ssm-render render').wallMs) * 100)}%); above the floor, ` +
-          `${Math.round(((load.wallMs - find(head, 'floor').wallMs) / (find(head, 'ssm-render render').wallMs - find(head, 'floor').wallMs)) * 100)}% of what ssm-render adds to \`node -e 0\`.`,
+        `${ms(load.wallMs)} ms of the ${ms(me.wallMs)} ms render (${Math.round((load.wallMs / me.wallMs) * 100)}%); above the floor, ` +
+          `${Math.round(((load.wallMs - floor.wallMs) / (me.wallMs - floor.wallMs)) * 100)}% of what ssm-render adds to \`node -e 0\`.`,
       ]
     : [];
   const exact = (name) => head?.rows.find((r) => r.tool === name);
@@ -206,9 +206,9 @@ export function coldMarkdown(groups, { bucket }) {
   const sdkFloor = alone
     ? [
         '',
-        `The SDK alone (N=${head.n}, ${head.latencyMs} ms) takes ${ms(alone.wallMs)} ms, ${ratio(alone.wallMs, find(head, 'floor').wallMs)} the floor, and peaks at ${mib(alone.maxrssKiB)} MiB` +
+        `The SDK alone (N=${head.n}, ${head.latencyMs} ms) takes ${ms(alone.wallMs)} ms, ${ratio(alone.wallMs, floor.wallMs)} the floor, and peaks at ${mib(alone.maxrssKiB)} MiB` +
           (alone22 && floor22 ? `; as the image would run it, ${ms(alone22.wallMs)} ms, ${ratio(alone22.wallMs, floor22.wallMs)} Node 22's floor, ${mib(alone22.maxrssKiB)} MiB.` : '.'),
-        `No tool that reaches Parameter Store through \`@aws-sdk/client-ssm\` starts faster. ssm-render render takes ${ratio(find(head, 'ssm-render render').wallMs, alone.wallMs)} that.`,
+        `No tool that reaches Parameter Store through \`@aws-sdk/client-ssm\` starts faster. ssm-render render takes ${ratio(me.wallMs, alone.wallMs)} that.`,
       ]
     : [];
   const asImage = cached
