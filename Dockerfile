@@ -71,5 +71,13 @@ RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20",
 # N=1,000 2.5 MiB smaller at its peak on Node 22 (87.0 -> 84.5 MiB) and 4-5 MiB at rest, CPU
 # within noise (interleaved runs, issue 6's seventh note).
 ENV MALLOC_ARENA_MAX=2
+# With two arenas, a burst of 8-16 MiB of malloc near the 100th refresh (V8 compiling hot code, in
+# 32 KiB blocks, is the likely source) lands in the main heap, which gives memory back only from its
+# top: in 4 of 10 soaks of 1,000 refreshes part of it stayed, RSS 83-95 MiB at the end. Blocks of
+# 32 KiB and up each mapped on their own go back when freed: 81-82 MiB in 10 of 10, 2-4 MiB less at
+# rest and flat over 2,000 refreshes in the bench's soak; the peak of `watch` 0.6 MiB lower. It costs
+# a render of 1,000 or 10,000 parameters 6% more CPU and one of 100 nothing measurable, `watch` on a
+# 250 ms interval 3% (interleaved runs on Node 22, issue 6's ninth note).
+ENV MALLOC_MMAP_THRESHOLD_=32768
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
 CMD ["render"]
