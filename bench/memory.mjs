@@ -55,10 +55,11 @@ export async function memory({ bundles, scratch, cycles, log }) {
     const cli = image?.[0] ?? flagged;
     log(`memory: peak RSS ${[plain, flagged, ...naive, ...(image ?? [])].map((r) => `${r.naive ? 'SDK loop' : 'watch'} ${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}`);
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
-    const env = cleanEnv(scratch, { BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
+    // On this machine's node, with the image's flags and the malloc variables its Dockerfile sets.
+    const env = cleanEnv(scratch, { ...env22, BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
     const soak = await runJson(bundles.memory, { env, nodeArgs: ['--expose-gc', ...flags], timeoutMs: Math.max(600, cycles) * 1000 });
     log(`memory: ${soak.cycles} cycles in ${soak.seconds} s`);
-    return { plain, flagged, cli, naive, image, soak };
+    return { plain, flagged, cli, naive, image, soak: { ...soak, node: HOST_NODE.version, nodeFlags: flags, extraEnv: env22 } };
   } finally {
     await fake.stop();
   }
@@ -111,7 +112,7 @@ export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
       'llrrrrrrrrr',
     ),
     '',
-    `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${plain.node} with the image's flags) for ${int(soak.cycles)} cycles with a`,
+    `**Over time.** The same loop in-process (\`firstRender\` + \`watchLoop\`, log at info, node ${nodeColumn(soak)}) for ${int(soak.cycles)} cycles with a`,
     `virtual clock (30 s interval: ${Math.round((soak.cycles * 30) / 3600)} virtual hours), against the fake over HTTP, one SecureString rotated every`,
     `100 cycles (${int(soak.rotations)} rotations, ${int(soak.changes)} renders, ${int(soak.failedRefreshes)} failed refreshes, ${int(soak.calls)} API calls, ${int(soak.seconds)} s).`,
     `"RSS" is as sampled; then a full GC and RSS / heap after it. Peak RSS of this process: ${soak.peakRssMiB.toFixed(1)} MiB.`,
