@@ -50,16 +50,16 @@ export async function memory({ bundles, scratch, cycles, log }) {
     const naive = [await watchRun(job, fake, scratch, [], bundles.naiveWatch), await watchRun(job, fake, scratch, flags, bundles.naiveWatch)];
     // As the image runs it: its Node (22) with its flags and environment, when npx can fetch that Node.
     const node22 = imageNode();
-    const env22 = imageEnv();
-    const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22, env22), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22, env22)];
+    const imageVars = imageEnv();
+    const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22, imageVars), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22, imageVars)];
     const cli = image?.[0] ?? flagged;
     log(`memory: peak RSS ${[plain, flagged, ...naive, ...(image ?? [])].map((r) => `${r.naive ? 'SDK loop' : 'watch'} ${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}`);
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
     // On this machine's node, with the image's flags and the malloc variables its Dockerfile sets.
-    const env = cleanEnv(scratch, { ...env22, BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
+    const env = cleanEnv(scratch, { ...imageVars, BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
     const soak = await runJson(bundles.memory, { env, nodeArgs: ['--expose-gc', ...flags], timeoutMs: Math.max(600, cycles) * 1000 });
     log(`memory: ${soak.cycles} cycles in ${soak.seconds} s`);
-    return { plain, flagged, cli, naive, image, soak: { ...soak, node: HOST_NODE.version, nodeFlags: flags, extraEnv: env22 } };
+    return { plain, flagged, cli, naive, image, soak: { ...soak, node: HOST_NODE.version, nodeFlags: flags, extraEnv: imageVars } };
   } finally {
     await fake.stop();
   }

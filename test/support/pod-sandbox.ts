@@ -142,8 +142,9 @@ container.mounts.map((m) => ({ host: hosts.get(m.name) as string, target: m.moun
 
 /**
  * The environment a container starts with: the image sets only NODE_COMPILE_CACHE and the
- * malloc variables MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_ (no HOME, no TMPDIR), and the runtime (runc, under Docker, containerd, ECS and Kubernetes alike) adds PATH and
- * HOME, the user's home from the image's /etc/passwd or `/` for a uid it does not list. The sandbox
+ * malloc variables MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_ (no HOME, no TMPDIR), and the
+ * runtime (runc, under Docker, containerd, ECS and Kubernetes alike) adds PATH and HOME, the
+ * user's home from the image's /etc/passwd or `/` for a uid it does not list. The sandbox
  * has no /etc/passwd, so `/`: read-only, like every other directory but the volume. (The cache's
  * directory is made by the image build, not laid out here; without it, node compiles as usual.)
  */
