@@ -20,12 +20,19 @@ export function imageNodeFlags() {
 
 /**
  * What the image's runtime stage sets with ENV (the Dockerfile says), less NODE_COMPILE_CACHE: the
- * runs that want a compile cache make their own.
+ * runs that want a compile cache make their own. Each ENV line must set one variable to a plain
+ * value (`ENV NAME=value`); any other form is refused rather than misread.
  */
 export function imageEnv() {
   const lines = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8').split('\n');
   const runtime = lines.slice(lines.findLastIndex((l) => l.startsWith('FROM ')));
-  const pairs = runtime.filter((l) => l.startsWith('ENV ')).map((l) => l.slice('ENV '.length).split(/=(.*)/s, 2));
+  const pairs = runtime
+    .filter((l) => l.startsWith('ENV '))
+    .map((l) => {
+      const m = /^ENV ([A-Za-z_][A-Za-z0-9_]*)=([^\s"'\\$]+)$/.exec(l.trimEnd());
+      if (!m) throw new Error(`Dockerfile: \`${l}\` is not \`ENV NAME=value\` with one plain value; the bench reads only that form`);
+      return [m[1], m[2]];
+    });
   return Object.fromEntries(pairs.filter(([name]) => name !== 'NODE_COMPILE_CACHE'));
 }
 
