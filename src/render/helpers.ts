@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { DialectName } from '../config/config';
 import { getFormat } from './formats';
 import { Unrepresentable, type FormatName } from './formats/types';
+import { fasterEach } from './each';
 import type { Escaper } from './escape';
 import { lineOf, sourceOf, TemplateProblem, type HelperOptions } from './problem';
 import { AUTO, VERBATIM } from './transform';
@@ -102,10 +103,11 @@ export const OUR_HELPERS: ReadonlySet<string> = new Set(Object.keys(HELPERS));
 /** Ours that return a SafeString: text that is written as it is. */
 export const FINISHED_HELPERS: ReadonlySet<string> = new Set(['raw', 'dotenv', 'shell', 'yaml', 'json', 'properties']);
 
-/** A Handlebars environment with our helpers and without `log`. */
+/** A Handlebars environment with our helpers, a faster `each` over objects, and without `log`. */
 export function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.unregisterHelper('log');
+  hb.registerHelper('each', fasterEach(hb.helpers['each'] as Handlebars.HelperDelegate));
   for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
   return hb;
 }
