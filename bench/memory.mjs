@@ -70,7 +70,7 @@ const label = (r) => `${r.node}${r.nodeFlags.length ? ', image flags' : ''}`;
 /** The node column: version, flags (or "plain"), and the variables the run took from the image. */
 function nodeColumn(r) {
   const flags = r.nodeFlags.length ? `\`${r.nodeFlags.join(' ')}\`` : 'plain';
-  const vars = Object.entries(r.extraEnv ?? {}).map(([name, value]) => `, ${name}=${value}`);
+  const vars = Object.entries(r.extraEnv).map(([name, value]) => `, ${name}=${value}`);
   return `${r.node} ${flags}${vars.join('')}`;
 }
 
