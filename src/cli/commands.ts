@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DIALECTS, FORMAT_NAMES, LS_FORMATS, PARAMETER_TIERS, PARAMETER_TYPES } from '../config/names';
+import { DIALECTS, FORMAT_NAMES, LS_FORMATS, PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
 import type { World } from './world';
 
 export type Run = (task: () => Promise<number | void>) => Promise<void>;

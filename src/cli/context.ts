@@ -1,5 +1,5 @@
 import type { Config, ConfigInput } from '../config/config';
-import { loadConfig } from '../config/config';
+import { resolveConfig } from '../config/config';
 import type { GlobalFlags } from '../config/settings';
 import { ConfigError } from '../errors';
 import { createLogger, LOG_LEVELS, Redactor, type LogFormat, type LogLevel } from '../log';
@@ -40,7 +40,7 @@ export async function openSession(world: World, options: CommonOptions): Promise
 }
 
 export function readConfig(world: World, options: CommonOptions, extra: Partial<ConfigInput> = {}): Config {
-  return loadConfig({ flags: options, env: world.env, cwd: world.cwd, ...extra });
+  return resolveConfig({ flags: options, env: world.env, cwd: world.cwd, ...extra });
 }
 
 export interface OpenSource {

@@ -18,8 +18,8 @@ export interface Listed {
   readonly value?: string | undefined;
 }
 
-export { LS_FORMATS } from '../config/names';
-import type { LS_FORMATS } from '../config/names';
+export { LS_FORMATS } from '../config/choices';
+import type { LS_FORMATS } from '../config/choices';
 export type LsFormat = (typeof LS_FORMATS)[number];
 
 export const MASK = '********';

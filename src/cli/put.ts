@@ -1,4 +1,4 @@
-import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/names';
+import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
 import { ConfigError } from '../errors';
 import type { ParameterTier, PutInput } from '../source/ssm-admin';
 import type { ParameterType } from '../source/types';

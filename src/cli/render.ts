@@ -1,4 +1,4 @@
-import { DIALECTS, FORMAT_NAMES } from '../config/names';
+import { DIALECTS, FORMAT_NAMES } from '../config/choices';
 import type { DialectName, FormatName } from '../config/config';
 import { ConfigError } from '../errors';
 import { renderOnce } from '../runner/render-once';

@@ -1,7 +1,7 @@
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { languageForPath, type EscapeName } from './language';
-import type { DIALECTS, FORMAT_NAMES } from './names';
+import type { DIALECTS, FORMAT_NAMES } from './choices';
 import type { ConfigFile, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
 
@@ -131,7 +131,7 @@ function defaultFiles(files: readonly string[], baseDir: string) {
 }
 
 /** Resolve settings, read and validate the config file, and default everything. */
-export function loadConfig(input: ConfigInput): Config {
+export function resolveConfig(input: ConfigInput): Config {
   const settings = resolveSettings(input);
   const file = settings.file;
   const templates = (file.templates ?? []).map((t, i) => templateConfig(t, i, settings.baseDir));

@@ -9,12 +9,3 @@ export function parseDuration(text: string): number | undefined {
   for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * (UNIT_MS[unit as string] ?? 0);
   return Math.round(total);
 }
-
-/** Milliseconds as the shortest readable duration: `300000` -> `5m`, `1500` -> `1.5s`. */
-export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const size = UNIT_MS[unit] as number;
-    if (ms >= size && Number.isInteger((ms / size) * 10)) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import type { ESCAPE_NAMES } from './names';
+import type { ESCAPE_NAMES } from './choices';
 
 export type EscapeName = (typeof ESCAPE_NAMES)[number];
 

@@ -1,7 +1,7 @@
 // zod/mini: the same validation as zod's classic API at a fraction of its size and start-up cost.
 import * as z from 'zod/mini';
 import { parseDuration } from './duration';
-import { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './names';
+import { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
 
 /**
  * The config file's shape. Every field says what it expects in words, so that an error reads
@@ -38,7 +38,7 @@ const relativeKey = z.string({ error: KEY }).check(z.regex(/^[A-Za-z0-9_.-]+(?:\
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, expectation = `one of ${values.join(', ')}`) => z.enum(values, { error: expectation });
 
-export { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES } from './names';
+export { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES } from './choices';
 
 const template = z
   .strictObject({

@@ -1,5 +1,5 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { loadConfig as resolveConfig } from '../config/config';
+import { resolveConfig } from '../config/config';
 import type { Resolved } from '../config/settings';
 import { templateContext } from '../data/context';
 import { loadData } from '../runner/load-data';

@@ -7,7 +7,7 @@ import {
   type ParameterStringFilter,
   type Parameter as SdkParameter,
 } from '@aws-sdk/client-ssm';
-import type { PARAMETER_TIERS } from '../config/names';
+import type { PARAMETER_TIERS } from '../config/choices';
 import { InvalidRequestError } from '../errors';
 import { sendCommand, type CallSite } from './send';
 import type { Parameter, ParameterType } from './types';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadConfig } from '../../../src/config/config';
+import { resolveConfig } from '../../../src/config/config';
 import { createLogger, Redactor } from '../../../src/log';
 import { Refresher } from '../../../src/runner/refresher';
 import type { FetchOptions, Parameter, ParameterSource } from '../../../src/source/types';
@@ -32,7 +32,7 @@ afterEach(() => {
 
 async function setup(store: Map<string, Parameter>) {
   s.write('ssm-render.yaml', 'prefix: /P\nenv: E\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n');
-  const config = loadConfig({ flags: {}, env: { AWS_REGION: 'eu-west-1' }, cwd: s.dir });
+  const config = resolveConfig({ flags: {}, env: { AWS_REGION: 'eu-west-1' }, cwd: s.dir });
   const log = await createLogger({ level: 'silent', format: 'json', redactor: new Redactor() });
   const mem = memorySource(store);
   return { refresher: new Refresher({ config, source: mem.source, log, redactor: new Redactor() }), ...mem };

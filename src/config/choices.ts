@@ -1,4 +1,4 @@
-/** Names the config file, the flags and the help text share; no dependencies, so help stays cheap. */
+/** The allowed values the config file, the flags and the help text share; no dependencies, so help stays cheap. */
 export const FORMAT_NAMES = ['dotenv', 'shell', 'yaml', 'json', 'properties'] as const;
 export const ESCAPE_NAMES = [...FORMAT_NAMES, 'none'] as const;
 export const DIALECTS = ['portable', 'node', 'python', 'literal'] as const;
