@@ -1,7 +1,7 @@
 import type { Config, ConfigInput } from '../config/config';
 import { resolveConfig } from '../config/config';
+import { oneOf } from '../config/one-of';
 import type { GlobalFlags } from '../config/settings';
-import { ConfigError } from '../errors';
 import { createLogger, LOG_LEVELS, Redactor, type LogFormat, type LogLevel } from '../log';
 import { createSsmClient } from '../source/ssm-client';
 import { ssmSource, type CallObserver } from '../source/ssm';
@@ -22,9 +22,7 @@ export interface CommonOptions extends GlobalFlags {
 
 
 function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`Expected \`${name}\` to be one of ${allowed.join(', ')}, got \`${value}\``);
+  return value === undefined ? fallback : oneOf(name, value, allowed);
 }
 
 

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config';
+import { oneOf } from '../config/one-of';
 import { ConfigError, ParameterNotFoundError } from '../errors';
 import { loadData } from '../runner/load-data';
 import { withTrailingSlash } from '../source/names';
@@ -93,8 +94,7 @@ async function fromParameterStore(config: Config, rawPath: string | undefined, o
 
 function chooseFormat(value: string | undefined): LsFormat {
   if (value === undefined) return 'table';
-  if ((LS_FORMATS as readonly string[]).includes(value)) return value as LsFormat;
-  throw new ConfigError(`Expected \`--format\` to be one of ${LS_FORMATS.join(', ')}, got \`${value}\``);
+  return oneOf('--format', value, LS_FORMATS);
 }
 
 /** `ssm-render ls [PATH]`: the parameters under a path (default /<prefix>/<env>/), values masked unless asked. */

@@ -1,4 +1,5 @@
 import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
+import { oneOf } from '../config/one-of';
 import { ConfigError } from '../errors';
 import type { ParameterTier, PutInput } from '../source/ssm-admin';
 import type { ParameterType } from '../source/types';
@@ -20,15 +21,13 @@ interface PutOptions extends CommonOptions {
 const TYPES: readonly ParameterType[] = PARAMETER_TYPES;
 const TIERS: readonly ParameterTier[] = PARAMETER_TIERS;
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(`Expected \`${flag}\` to be one of ${allowed.join(', ')}, got \`${value}\``);
+function optional<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  return value === undefined ? undefined : oneOf(flag, value, allowed);
 }
 
 /** The validated request, before the value is read. */
 function request(name: string, options: PutOptions): Omit<PutInput, 'value'> {
-  const explicit = oneOf('--type', options.type, TYPES);
+  const explicit = optional('--type', options.type, TYPES);
   if (options.keyId !== undefined && explicit !== undefined && explicit !== 'SecureString') {
     throw new ConfigError(`\`--key-id\` applies to SecureString parameters, but \`--type\` is ${explicit}`);
   }
@@ -37,7 +36,7 @@ function request(name: string, options: PutOptions): Omit<PutInput, 'value'> {
   if (options.description !== undefined && options.description.length > 1024) {
     throw new ConfigError(`Expected \`--description\` to be at most 1024 characters, got ${options.description.length}`);
   }
-  return { name, type, description: options.description, overwrite: options.overwrite === true, keyId: options.keyId, tier: oneOf('--tier', options.tier, TIERS) };
+  return { name, type, description: options.description, overwrite: options.overwrite === true, keyId: options.keyId, tier: optional('--tier', options.tier, TIERS) };
 }
 
 /** `ssm-render put NAME [VALUE|-]`: store a parameter; refuses to replace one without --overwrite. */

@@ -1,5 +1,5 @@
 import { DIALECTS, FORMAT_NAMES } from '../config/choices';
-import type { DialectName, FormatName } from '../config/config';
+import { oneOf } from '../config/one-of';
 import { ConfigError } from '../errors';
 import { renderOnce } from '../runner/render-once';
 import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
@@ -16,13 +16,9 @@ function outputFlag(options: RenderOptions) {
   if (options.output === undefined || options.format === undefined) {
     throw new ConfigError('`--format` and `--output` go together', { hint: 'e.g. ssm-render render --format dotenv --output /secrets/app.env' });
   }
-  if (!(FORMAT_NAMES as readonly string[]).includes(options.format)) {
-    throw new ConfigError(`Expected \`--format\` to be one of ${FORMAT_NAMES.join(', ')}, got \`${options.format}\``);
-  }
-  if (options.dialect !== undefined && !(DIALECTS as readonly string[]).includes(options.dialect)) {
-    throw new ConfigError(`Expected \`--dialect\` to be one of ${DIALECTS.join(', ')}, got \`${options.dialect}\``);
-  }
-  return { format: options.format as FormatName, destination: options.output, dialect: options.dialect as DialectName | undefined };
+  const format = oneOf('--format', options.format, FORMAT_NAMES);
+  const dialect = options.dialect === undefined ? undefined : oneOf('--dialect', options.dialect, DIALECTS);
+  return { format, destination: options.output, dialect };
 }
 
 /** `ssm-render render`: one render, for init containers and scripts. */

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { parseDuration } from './duration';
 import { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
+import { oneOfText } from './one-of';
 
 /**
  * The config file's shape. Every field says what it expects in words, so that an error reads
@@ -36,7 +37,7 @@ const id = (what: string) => {
 const KEY = 'a relative key such as `MYSQL/PASSWORD`';
 const relativeKey = z.string({ error: KEY }).check(z.regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, { error: KEY }));
 
-const oneOf = <T extends readonly [string, ...string[]]>(values: T, expectation = `one of ${values.join(', ')}`) => z.enum(values, { error: expectation });
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, expectation = oneOfText(values)) => z.enum(values, { error: expectation });
 
 export { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES } from './choices';
 

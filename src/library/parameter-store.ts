@@ -1,4 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
+import { oneOf } from '../config/one-of';
 import { InvalidRequestError, ParameterNotFoundError } from '../errors';
 import { nameProblem, pathProblem, withTrailingSlash, type NameUse } from '../source/names';
 import { nearMissFinder, withNearMisses } from '../source/near-misses';
@@ -41,8 +43,7 @@ interface Connection {
   readonly close: () => void;
 }
 
-const TYPES: readonly string[] = ['String', 'StringList', 'SecureString'];
-const TIERS: readonly string[] = ['Standard', 'Advanced', 'Intelligent-Tiering'];
+const invalid = (message: string) => new InvalidRequestError(message);
 
 function checkName(name: unknown, use: NameUse): string {
   const problem = typeof name === 'string' ? nameProblem(name, use) : 'a name is a string';
@@ -53,8 +54,8 @@ function checkName(name: unknown, use: NameUse): string {
 function checkPut(input: PutParameterInput): void {
   checkName(input.name, 'write');
   if (typeof input.value !== 'string' || input.value === '') throw new InvalidRequestError(`The value for ${input.name} must be a non-empty string`, { hint: 'Parameter Store needs at least one character' });
-  if (input.type !== undefined && !TYPES.includes(input.type)) throw new InvalidRequestError(`Expected \`type\` to be one of ${TYPES.join(', ')}, got \`${String(input.type)}\``);
-  if (input.tier !== undefined && !TIERS.includes(input.tier)) throw new InvalidRequestError(`Expected \`tier\` to be one of ${TIERS.join(', ')}, got \`${String(input.tier)}\``);
+  if (input.type !== undefined) oneOf('type', input.type, PARAMETER_TYPES, invalid);
+  if (input.tier !== undefined) oneOf('tier', input.tier, PARAMETER_TIERS, invalid);
   if (input.keyId !== undefined && input.type !== undefined && input.type !== 'SecureString') throw new InvalidRequestError(`\`keyId\` applies to SecureString parameters, but \`type\` is ${input.type}`);
 }
 
