@@ -55,7 +55,7 @@ USER 65532:65532
 # a cache only when it had to compile), and a read-only root keeps it as built.
 ENV NODE_COMPILE_CACHE=/opt/ssm-render/compile-cache
 COPY --from=build --chown=65532:65532 /staging/compile-cache /opt/ssm-render/compile-cache
-RUN ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js", "version"]
+RUN ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js", "version"]
 # A sidecar lives for weeks beside the app. Young-generation semi-spaces of 1 MiB (V8's default
 # grows them to 16 MiB) keep `watch` about 20 MiB smaller; letting the old generation grow by 20%
 # between full collections (V8 picks 1.5x to 4x) stops a saw-tooth that took it another 30 MiB up;
@@ -79,5 +79,7 @@ ENV MALLOC_ARENA_MAX=2
 # a render of 1,000 or 10,000 parameters 6% more CPU and one of 100 nothing measurable, `watch` on a
 # 250 ms interval 3% (interleaved runs on Node 22, issue 6's ninth note).
 ENV MALLOC_MMAP_THRESHOLD_=32768
-ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
+# SIGUSR1 must not open Node's inspector (a debugger on 127.0.0.1:9229 that runs any code, so every
+# secret) for whoever may signal this process; the bundle also keeps it closed on its own.
+ENTRYPOINT ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js"]
 CMD ["render"]

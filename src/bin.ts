@@ -1,3 +1,5 @@
+// First: keeps SIGUSR1 from opening the inspector.
+import './inspector-guard';
 import { homedir } from 'node:os';
 import { main } from './main';
 

@@ -7,7 +7,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/cli-process';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
-import { envFromImage, envOf, IMAGE, layOutImage, mountsFor, podVolumes, run, sandbox, SEARCH_PATH, tool, userOf } from '../support/pod-sandbox';
+import { envFromImage, envOf, IMAGE, imageNode, layOutImage, mountsFor, podVolumes, run, sandbox, SEARCH_PATH, tool, userOf } from '../support/pod-sandbox';
 import { CANARY, PATH, seedGuide } from '../support/toolkit';
 import type { ContainerView } from '../unit/deploy/support/kubernetes-checks';
 import { podView } from '../unit/deploy/support/kubernetes-checks';
@@ -64,7 +64,8 @@ const live: Live[] = [];
 beforeAll(async () => {
   if (!BWRAP) throw new Error('bubblewrap and setpriv are needed: install the Debian packages bubblewrap and util-linux');
   fake = await startFakeSsm();
-});
+  imageNode(); // fetched once, before the tests' own time limits
+}, 180_000);
 afterAll(() => fake.close());
 beforeEach(() => {
   seedGuide(fake);
@@ -99,7 +100,7 @@ describe('the native-sidecar pod of examples/kubernetes/sidecar, without a clust
       ) as Record<string, string>;
     const hosts = podVolumes(pod, fsGroup, work, data);
     const image = layOutImage(join(work, 'image'));
-    const node = { host: process.execPath, target: IMAGE.entrypoint[0] as string };
+    const node = { host: imageNode(), target: IMAGE.entrypoint[0] as string };
     const args = strings(ssm.raw['args']).map((a) => (a === '0.0.0.0:9090' ? `127.0.0.1:${port}` : a));
     const env = { ...envFromImage(), ...envOf(ssm), AWS_ACCESS_KEY_ID: 'AKIDPOD', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL: fake.url, AWS_MAX_ATTEMPTS: '1' };
     const sidecar = start(sharedPid(sandbox(userOf(ssm, fsGroup), [...image, node, ...mountsFor(ssm, hosts)], env, IMAGE.workdir as string, [node.target, ...IMAGE.entrypoint.slice(1), ...args])));

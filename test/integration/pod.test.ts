@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appScript, envFromImage, envOf, filesIn, GUIDE_KEYS, IMAGE, IMAGE_USER, layOutImage, meta, mountsFor, podVolumes, readableByAll, run, sandbox, SEARCH_PATH, tool, userOf, type Mount, type User } from '../support/pod-sandbox';
+import { appScript, envFromImage, imageNode, envOf, filesIn, GUIDE_KEYS, IMAGE, IMAGE_USER, layOutImage, meta, mountsFor, podVolumes, readableByAll, run, sandbox, SEARCH_PATH, tool, userOf, type Mount, type User } from '../support/pod-sandbox';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
 import { CANARY, PATH, seedGuide } from '../support/toolkit';
 import { podView, type ContainerView } from '../unit/deploy/support/kubernetes-checks';
@@ -27,7 +27,8 @@ beforeAll(async () => {
   if (!BWRAP) throw new Error('bubblewrap and setpriv are needed: install the Debian packages bubblewrap and util-linux');
   if (!existsSync(repoPath('dist/ssm-render.js'))) throw new Error('dist/ssm-render.js is missing: run `npm run build` first');
   fake = await startFakeSsm();
-});
+  imageNode(); // fetched once, before the tests' own time limits
+}, 180_000);
 afterAll(() => fake.close());
 beforeEach(() => {
   seedGuide(fake);
@@ -67,7 +68,7 @@ describe('the init-container pod of examples/kubernetes/init-container, without 
     const hosts = volumes(data);
     const image = layOutImage(join(work, 'image'));
     const ssmArgv = [...IMAGE.entrypoint.slice(1), ...(strings(ssm.raw['args']).length ? strings(ssm.raw['args']) : IMAGE.cmd)];
-    const node = { host: process.execPath, target: IMAGE.entrypoint[0] as string };
+    const node = { host: imageNode(), target: IMAGE.entrypoint[0] as string };
     const init = await run(sandbox(userOf(ssm, fsGroup), [...image, node, ...mountsOf(ssm, hosts)], { ...envFromImage(), ...envOf(ssm), ...aws() }, IMAGE.workdir as string, [node.target, ...ssmArgv]));
     const secrets = hosts.get(ssm.mounts.find((m) => !m.readOnly)?.name ?? '') as string;
     if (init.code !== 0 || !app) return { init, secrets, hosts, app: undefined };
@@ -171,7 +172,7 @@ describe('the compose demo\'s pieces and the ECS init task, without an engine', 
     return dir;
   }
 
-  const ssmRenderIn = (volume: string, extra: Mount[]) => [...layOutImage(join(work, 'image')), { host: process.execPath, target: IMAGE.entrypoint[0] as string }, { host: volume, target: IMAGE.volumes[0] as string, writable: true }, ...extra];
+  const ssmRenderIn = (volume: string, extra: Mount[]) => [...layOutImage(join(work, 'image')), { host: imageNode(), target: IMAGE.entrypoint[0] as string }, { host: volume, target: IMAGE.volumes[0] as string, writable: true }, ...extra];
 
   it('compose: seed.sh puts the guide\'s parameters with the aws CLI; render writes the volume; app.mjs prints the keys only', async () => {
     const awsCli = '/usr/bin/aws';

@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { parseLogs, type CliResult } from './run-cli';
@@ -67,6 +68,26 @@ export function run(argv: readonly string[], env: Record<string, string> = { PAT
       done({ code, signal, stdout, stderr, logs: parseLogs(stderr) });
     });
   });
+}
+
+let node22: string | undefined;
+/**
+ * The image's Node (22; its ENTRYPOINT passes flags Node 20 refuses), from `npx -y node@22`, linked
+ * (or copied) out of npx's cache under the home directory, which the sandboxed uids cannot enter.
+ */
+export function imageNode(): string {
+  if (node22) return node22;
+  const npxNode = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 }).trim();
+  const dir = mkdtempSync(join(tmpdir(), 'ssm-render-node22-'));
+  chmodSync(dir, 0o755);
+  const node = join(dir, 'node');
+  try {
+    linkSync(npxNode, node);
+  } catch {
+    copyFileSync(npxNode, node);
+  }
+  chmodSync(node, 0o755);
+  return (node22 = node);
 }
 
 /** Checkouts and temp directories may be 0700: the sandboxed uids must read what they mount. */

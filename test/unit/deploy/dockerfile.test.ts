@@ -51,7 +51,8 @@ describe('Dockerfile', () => {
       expect.stringMatching(/copies `\/staging\/secrets`/),
       expect.stringMatching(/volume directory \/secrets is not created owned by 65532:65532/),
     ]);
-    const entrypoint = 'ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=1", "--heap-growing-percent=20",';
+    const entrypoint = 'ENTRYPOINT ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20",';
+    expect(broken(entrypoint, entrypoint.replace(' "--disable-sigusr1",', ''))).toContainEqual(expect.stringMatching(/^ENTRYPOINT does not start node with --disable-sigusr1/));
     expect(broken(entrypoint, entrypoint.replace('"--max-semi-space-size=1",', '"--require=/tmp/x.js",'))).toContainEqual(expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/));
     expect(broken(entrypoint, `${entrypoint} "--inspect",`)).toContainEqual(expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/));
     expect(broken('WORKDIR /etc/ssm-render', 'WORKDIR /etc/ssm-render\nRUN ["/nodejs/bin/node", "-e", "0"]')[0]).toMatch(/RUN in the runtime stage/);

@@ -9,6 +9,8 @@ export const NON_ROOT = '65532:65532';
 const LABELS = ['org.opencontainers.image.source', 'org.opencontainers.image.version', 'org.opencontainers.image.description'];
 /** Memory flags (V8 heap sizing, V8's thread pool) the image may pass to node before the bundle. */
 const NODE_FLAG = /^--(max-(semi|old)-space-size|heap-growing-percent|v8-pool-size)=\d+$/;
+/** The flag that keeps SIGUSR1 from opening Node's inspector; the ENTRYPOINT must pass it. */
+const INSPECTOR_OFF = '--disable-sigusr1';
 
 const runs = (stage: Stage, pattern: RegExp) => stage.instructions.some((i) => i.keyword === 'RUN' && pattern.test(i.args.join(' ')));
 
@@ -76,9 +78,10 @@ export function imageProblems(text: string, version: string): string[] {
   const [node, ...args] = spec.entrypoint;
   const flags = args.slice(0, -1);
   const bundle = args.at(-1);
-  if (!base || node !== base.node || !bundle?.endsWith('/ssm-render.js') || !flags.every((f) => NODE_FLAG.test(f))) {
-    problems.push(`ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", (V8 heap flags,) "/.../ssm-render.js"]`);
+  if (!base || node !== base.node || !bundle?.endsWith('/ssm-render.js') || !flags.every((f) => f === INSPECTOR_OFF || NODE_FLAG.test(f))) {
+    problems.push(`ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", "${INSPECTOR_OFF}", (V8 heap flags,) "/.../ssm-render.js"]`);
   }
+  if (!flags.includes(INSPECTOR_OFF)) problems.push(`ENTRYPOINT does not start node with ${INSPECTOR_OFF}: SIGUSR1 would open the inspector, a debugger that runs any code`);
   if (JSON.stringify(spec.cmd) !== '["render"]') problems.push(`CMD is \`${JSON.stringify(spec.cmd)}\`, expected the exec form ["render"]`);
 
   for (const label of LABELS) if (!spec.labels[label]) problems.push(`no OCI label ${label}`);
