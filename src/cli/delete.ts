@@ -1,6 +1,6 @@
 import { ParameterNotFoundError, SsmRenderError } from '../errors';
 import { openSession, readConfig, type CommonOptions, type World } from './context';
-import { resolveName } from './names';
+import { resolveName } from './name-arguments';
 import { explainNotFound } from './not-found';
 import { openStore } from './open-store';
 import { refuseInLocalMode } from './local-mode';

@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import { ConfigError, ParameterNotFoundError } from '../errors';
 import { loadData } from '../runner/load-data';
 import { openSession, readConfig, type CommonOptions, type World } from './context';
-import { resolveName } from './names';
+import { resolveName } from './name-arguments';
 import { explainNotFound } from './not-found';
 import { openStore } from './open-store';
 

@@ -4,7 +4,7 @@ import { checkLocal, checkParameters, failed, ok, type HealthCheck } from '../ru
 import { findCredentials, findEndpoint } from '../source/client-info';
 import { openSession, readConfig, type CommonOptions, type World } from './context';
 import { formatHealthJson, formatHealthText, summarize, type SettingLine } from './health-format';
-import { describeSettingsPath } from './names';
+import { describeSettingsPath } from './name-arguments';
 import { openStore, type OpenStore } from './open-store';
 
 interface HealthOptions extends CommonOptions {

@@ -1,4 +1,5 @@
 import type { HealthCheck } from '../runner/health-checks';
+import { textTable } from './text-table';
 
 export interface SettingLine {
   readonly name: string;
@@ -22,16 +23,11 @@ export function summarize(local: boolean, settings: readonly SettingLine[], chec
   return { ok: exitCode === 0, exitCode, local, settings, checks };
 }
 
-const pad = (rows: readonly string[][]) => {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => `  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')}\n`).join('');
-};
-
 const MARK = { ok: 'ok', fail: 'FAIL', skip: 'skip' } as const;
 
 /** The text report: settings and where each came from, one line per check, hints under failures, a verdict. */
 export function formatHealthText(report: HealthReport): string {
-  let out = `settings:\n${pad(report.settings.map((s) => [s.name, s.value, s.from]))}checks:\n`;
+  let out = `settings:\n${textTable(report.settings.map((s) => [s.name, s.value, s.from]), '  ')}checks:\n`;
   const width = Math.max(...report.checks.map((c) => c.check.length));
   for (const c of report.checks) {
     out += `  ${MARK[c.status].padEnd(4)}  ${c.check.padEnd(width)}  ${c.detail}\n`;

@@ -2,6 +2,7 @@ import { assignEnvNames } from '../data/keys';
 import { RenderError } from '../errors';
 import { getFormat, Unrepresentable, type Entry } from '../render/formats';
 import type { ParameterType } from '../source/types';
+import { textTable } from './text-table';
 
 /** One row of `ls`: a parameter (or, in local dev mode, a key of the merged data). */
 export interface Listed {
@@ -30,11 +31,6 @@ const UNSAFE = /[\u0000-\u001f\u007f\u2028\u2029]|^\s|\s$/;
 /** A value for one table cell: as is, or JSON-quoted when it holds a control character or edge spaces. */
 const cell = (value: string) => (UNSAFE.test(value) || value === '' ? JSON.stringify(value) : value);
 
-function table(rows: readonly string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd() + '\n').join('');
-}
-
 /** The table: NAME TYPE VERSION LAST-MODIFIED (local: KEY TYPE FROM), then VALUE with --show-values. */
 export function formatTable(items: readonly Listed[], subPaths: readonly string[], options: { showValues: boolean; local: boolean }): string {
   const head = options.local ? ['KEY', 'TYPE', 'FROM'] : ['NAME', 'TYPE', 'VERSION', 'LAST MODIFIED'];
@@ -44,7 +40,7 @@ export function formatTable(items: readonly Listed[], subPaths: readonly string[
     rows.push(options.showValues ? [...base, cell(item.value ?? '')] : base);
   }
   for (const path of subPaths) rows.push(options.local ? [path, 'path', '-'] : [path, 'path', '-', '-']);
-  return table(rows);
+  return textTable(rows);
 }
 
 /** JSON: a list of objects; `value` only with --show-values. */

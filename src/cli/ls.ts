@@ -8,7 +8,7 @@ import { openSession, readConfig, type CommonOptions, type World } from './conte
 import { formatDocument, formatJson, formatTable, LS_FORMATS, type Listed, type LsFormat } from './ls-format';
 import { explainNotFound } from './not-found';
 import { openStore, type OpenStore } from './open-store';
-import { describeSettingsPath, resolvePath } from './names';
+import { describeSettingsPath, resolvePath } from './name-arguments';
 
 interface LsOptions extends CommonOptions {
   readonly recursive?: boolean;

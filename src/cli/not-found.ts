@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings';
 import { ParameterNotFoundError } from '../errors';
 import { withNearMisses, type NearMissFinder } from '../source/near-misses';
-import { describeSettingsPath } from './names';
+import { describeSettingsPath } from './name-arguments';
 
 /**
  * The guide's "Parameter not found", as the admin commands say it: which path was read and that

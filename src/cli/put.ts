@@ -5,7 +5,7 @@ import type { ParameterTier, PutInput } from '../source/ssm-admin';
 import type { ParameterType } from '../source/types';
 import { openSession, readConfig, type CommonOptions, type World } from './context';
 import { refuseInLocalMode } from './local-mode';
-import { resolveName } from './names';
+import { resolveName } from './name-arguments';
 import { openStore } from './open-store';
 import { readValue } from './read-value';
 import { processInput } from './stdin';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveName, resolvePath } from '../../../src/cli/names';
+import { resolveName, resolvePath } from '../../../src/cli/name-arguments';
 import { resolveSettings } from '../../../src/config/settings';
 import { ConfigError } from '../../../src/errors';
 
