@@ -68,9 +68,10 @@ function pathReasons(path: string, names: readonly string[], layout: Layout | un
     const env = n.slice(prefix.length + 1).split('/')[0];
     if (env && n.slice(prefix.length + 1).includes('/')) envs.set(env, (envs.get(env) ?? 0) + 1);
   }
+  const caseDiffers = (env: string) => layout?.env !== undefined && env !== layout.env && env.toLowerCase() === layout.env.toLowerCase();
   return [...envs]
     .filter(([env]) => `${prefix}/${env}/` !== path)
-    .map(([env, count]) => `${prefix}/${env}/ (ENV=${env}${env.toLowerCase() === layout?.env?.toLowerCase() ? ', letter case differs' : ''}: ${count} parameter${count === 1 ? '' : 's'})`);
+    .map(([env, count]) => `${prefix}/${env}/ (ENV=${env}${caseDiffers(env) ? ', letter case differs' : ''}: ${count} parameter${count === 1 ? '' : 's'})`);
 }
 
 /**

@@ -92,6 +92,19 @@ describe('ls', () => {
     expect(hint).toContain('/ELASMETRICS/staging/ (ENV=staging, letter case differs: 1 parameter)');
   });
 
+  it('an empty sub-path: the env holding parameters is named without "letter case differs" when the case is the same', async () => {
+    clear(fake);
+    fake.put(`${PATH}MYSQL/USER`, 'x', { type: 'String' });
+    fake.put('/ELASMETRICS/Staging/MYSQL/USER', 'x', { type: 'String' });
+    const result = await ls(['REDIS']);
+    expect(result.code).toBe(3);
+    expect(lastLog(result)).toMatchObject({ code: 'PARAMETER_NOT_FOUND', msg: 'Parameter not found: nothing under /ELASMETRICS/STAGING/REDIS/' });
+    const hint = String(lastLog(result)['hint']);
+    expect(hint).toContain('/ELASMETRICS/STAGING/ (ENV=STAGING: 1 parameter)');
+    expect(hint).toContain('/ELASMETRICS/Staging/ (ENV=Staging, letter case differs: 1 parameter)');
+    expect(hint.match(/letter case differs/g)).toHaveLength(1);
+  });
+
   it('Access Denied names ssm:GetParametersByPath on the path', async () => {
     fake.inject({ operation: 'GetParametersByPath', kind: 'access-denied' });
     const result = await ls([]);

@@ -46,6 +46,14 @@ describe('nearMissFinder', () => {
     ]);
   });
 
+  it('for an empty sub-path, the settings\' own env is named without "letter case differs"', async () => {
+    const { admin: a } = admin(['/ELASMETRICS/STAGING/MYSQL/USER', '/ELASMETRICS/Staging/MYSQL/USER']);
+    expect(await nearMissFinder(a)({ names: ['/ELASMETRICS/STAGING/REDIS/'], ...layout })).toEqual([
+      '/ELASMETRICS/STAGING/ (ENV=STAGING: 1 parameter)',
+      '/ELASMETRICS/Staging/ (ENV=Staging, letter case differs: 1 parameter)',
+    ]);
+  });
+
   it('reads the /<PREFIX>/<ENV>/ layout from the name when the settings do not cover it', async () => {
     const { admin: a } = admin(['/shared/PRODUCTION/API/TOKEN']);
     expect(await nearMissFinder(a)({ names: ['/shared/STAGING/API/TOKEN'], ...layout })).toEqual(['/shared/PRODUCTION/API/TOKEN (ENV=PRODUCTION)']);
