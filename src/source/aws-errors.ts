@@ -10,6 +10,7 @@ import {
   ThrottledError,
   type SsmRenderError,
 } from '../errors';
+import { partitionOf } from './iam-policy';
 
 export interface AwsCallContext {
   /** `GetParametersByPath`, `GetParameters`, ... */
@@ -44,9 +45,14 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND',
 export const CREDENTIALS_HINT =
   'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or run with an IAM role (ECS task role, IRSA, EKS Pod Identity); for local development without AWS set LOCAL_DEV_MODE=true';
 
+/**
+ * The ARN IAM authorises the call on: the parameter, or for GetParametersByPath the path itself
+ * (AWS: "the path specified in the request, not the parameters returned"), written as
+ * `iam-policy` writes it, without the trailing slash.
+ */
 function parameterArn(region: string | undefined, resource: string): string {
-  const name = resource.startsWith('/') ? resource.slice(1) : resource;
-  return `arn:aws:ssm:${region ?? '*'}:*:parameter/${name}${resource.endsWith('/') ? '*' : ''}`;
+  const name = resource.replace(/^\/+/, '').replace(/\/+$/, '');
+  return `arn:${region ? partitionOf(region).partition : 'aws'}:ssm:${region ?? '*'}:*:parameter/${name}`;
 }
 
 function kmsError(error: AwsLikeError, ctx: AwsCallContext): KmsAccessError {

@@ -110,7 +110,30 @@ describe('ls', () => {
     const result = await ls([]);
     expect(result.code).toBe(3);
     expect(lastLog(result)).toMatchObject({ code: 'ACCESS_DENIED', msg: `Access denied: ssm:GetParametersByPath on ${PATH}` });
-    expect(String(lastLog(result)['hint'])).toMatch(/parameter\/ELASMETRICS\/STAGING\/\*.*iam-policy/);
+    expect(lastLog(result)['hint']).toBe(
+      'allow ssm:GetParametersByPath on arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING for this role; `ssm-render iam-policy` prints the least-privilege policy',
+    );
+  });
+
+  it('the Access Denied hint names a resource that `iam-policy` allows, as AWS authorises it (GetParametersByPath: the path itself)', async () => {
+    const policy = await runCli(['iam-policy'], { cwd: dir.dir, env: awsEnv(fake) });
+    expect(policy.code, policy.stderr).toBe(0);
+    const read = (JSON.parse(policy.stdout) as { Statement: Array<{ Action: string[]; Resource: string[] }> }).Statement.find((s) => s.Action.includes('ssm:GetParametersByPath'));
+    // IAM's own matching: `*` any run of characters, `?` one.
+    const allows = (arn: string) => (read?.Resource ?? []).filter((r) => new RegExp(`^${r.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn));
+    const denied = async (args: string[], operation: string) => {
+      fake.inject({ operation, kind: 'access-denied' });
+      const result = await runCli(args, { cwd: dir.dir, env: awsEnv(fake) });
+      fake.clearFaults();
+      expect(result.code).toBe(3);
+      return /^allow ssm:\w+ on (\S+) for this role/.exec(String(lastLog(result)['hint']))?.[1] ?? '';
+    };
+    // AWS authorises a call on one concrete ARN, never a pattern: the hint names that ARN.
+    const path = await denied(['ls'], 'GetParametersByPath');
+    expect(path).not.toMatch(/[*?]/);
+    expect(read?.Resource).toContain(path);
+    expect(allows(await denied(['ls', 'MYSQL'], 'GetParametersByPath'))).toEqual(['arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/*']);
+    expect(allows(await denied(['get', 'MYSQL/PASSWORD'], 'GetParameter'))).toEqual(['arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/*']);
   });
 
   it('refuses an unknown format and a bad path, exit 2', async () => {

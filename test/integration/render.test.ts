@@ -252,7 +252,7 @@ describe('the guide errors, each with its exit code and hint', () => {
     const result = await render();
     expect(result.code).toBe(3);
     expect(lastLog(result)).toMatchObject({ code: 'ACCESS_DENIED', msg: 'Access denied: ssm:GetParametersByPath on /ELASMETRICS/STAGING/' });
-    expect(lastLog(result)['hint']).toMatch(/arn:aws:ssm:eu-west-1:\*:parameter\/ELASMETRICS\/STAGING\/\*.*iam-policy/);
+    expect(lastLog(result)['hint']).toMatch(/arn:aws:ssm:eu-west-1:\*:parameter\/ELASMETRICS\/STAGING for this role.*iam-policy/);
   });
 
   it('a KMS denial on one parameter leaves every existing file untouched', async () => {

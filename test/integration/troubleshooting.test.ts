@@ -52,7 +52,7 @@ describe('"Access Denied" names the action and the resource and points to iam-po
     const r = reported(result);
     expect(r['code']).toBe('ACCESS_DENIED');
     expect(String(r['detail'])).toMatch(new RegExp(`^Access denied: ssm:${operation} on /ELASMETRICS/STAGING/`));
-    expect(String(r['hint'])).toMatch(/allow ssm:\w+ on arn:aws:ssm:eu-west-1:\*:parameter\/ELASMETRICS\/STAGING\/.*`ssm-render iam-policy/);
+    expect(String(r['hint'])).toMatch(/allow ssm:\w+ on arn:aws:ssm:eu-west-1:\*:parameter\/ELASMETRICS\/STAGING(\/\S+)? for this role.*`ssm-render iam-policy/);
   });
 });
 
