@@ -36,7 +36,7 @@ export async function deleteCommand(world: World, raw: string, options: DeleteOp
     await store.admin.delete(name);
     world.stdout(`deleted ${name}\n`);
   } catch (error) {
-    if (error instanceof ParameterNotFoundError) throw await explainNotFound(error, config.settings, store.nearMisses);
+    if (error instanceof ParameterNotFoundError) throw await explainNotFound(error, config.settings, store.nearMisses, 'delete');
     throw error;
   } finally {
     store.close();

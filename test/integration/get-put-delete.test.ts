@@ -284,6 +284,19 @@ describe('delete', () => {
     expect(missing.code).toBe(3);
     expect(lastLog(missing)).toMatchObject({ code: 'PARAMETER_NOT_FOUND', msg: `Parameter not found: ${PATH}MYSQL/HOST` });
     expect(String(lastLog(missing)['hint'])).toContain('/ELASMETRICS/PRODUCTION/MYSQL/HOST (ENV=PRODUCTION)');
+    expect(String(lastLog(missing)['hint'])).toMatch(/; `ssm-render ls MYSQL` lists the names there$/);
+    expect(String(lastLog(missing)['hint'])).not.toContain('ssm-render put');
+  });
+
+  it('a missing name outside /<prefix>/<env>/ or at its top: the hint says which `ls` finds the real name', async () => {
+    const top = await cli(['delete', '-y', 'NO_SUCH']);
+    expect(top.code).toBe(3);
+    expect(String(lastLog(top)['hint'])).toMatch(/check ENV and PARAMETER_STORE_PREFIX \(names are case-sensitive\); `ssm-render ls` lists the names there$/);
+    const outside = await cli(['delete', '-y', '/OTHER/APP/KEY']);
+    expect(outside.code).toBe(3);
+    expect(String(lastLog(outside)['hint'])).toMatch(/; `ssm-render ls \/OTHER\/APP\/` lists the names there$/);
+    const get = await cli(['get', 'MYSQL/NO_SUCH']);
+    expect(String(lastLog(get)['hint'])).toMatch(/or create it with `ssm-render put`$/);
   });
 
   it('Access Denied names ssm:DeleteParameter and the resource', async () => {
