@@ -5,6 +5,9 @@ import type { World } from './world';
 
 export const VERSION: string = version;
 
+/** What `version`, `--version` and `-V` print, alike. */
+const versionLine = () => `ssm-render ${VERSION} (node ${process.version})`;
+
 /** Build the command-line program; `run` wraps each action so errors become exit codes. */
 export function buildProgram(world: World, run: Run): Command {
   const program = new Command('ssm-render')
@@ -17,7 +20,7 @@ export function buildProgram(world: World, run: Run): Command {
     .option('--local', 'local dev mode: no AWS, values from the environment, .env files and defaults (also LOCAL_DEV_MODE=true)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (also SSM_RENDER_LOG_LEVEL)')
     .option('--log-format <format>', 'json|pretty (also SSM_RENDER_LOG_FORMAT; pretty on a terminal)')
-    .version(VERSION, '-V, --version')
+    .version(versionLine(), '-V, --version', 'print the version (same as `ssm-render version`)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => world.stdout(s), writeErr: (s) => (world.stderr ?? ((l: string) => process.stderr.write(l)))(s) });
@@ -25,7 +28,7 @@ export function buildProgram(world: World, run: Run): Command {
   program
     .command('version')
     .description('print the version')
-    .action(() => world.stdout(`ssm-render ${VERSION} (node ${process.version})\n`));
+    .action(() => world.stdout(`${versionLine()}\n`));
   for (const command of program.commands) command.exitOverride();
   return program;
 }
