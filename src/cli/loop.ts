@@ -12,6 +12,7 @@ import type { LoopDeps } from '../runner/watch-loop';
 import { WatchState } from '../runner/watch-state';
 import { startHealthServer, type HealthServer } from '../server/health-server';
 import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+import { STOP_SIGNALS } from './stop-signals';
 
 export interface LoopOptions extends CommonOptions {
   readonly wait?: string;
@@ -41,8 +42,8 @@ function duration(flag: string, value: string | undefined, fallback: number): nu
   return ms;
 }
 
-/** SIGTERM and SIGINT stop the loop; a stop that takes too long ends the process anyway, exit 0. */
-export function stopOnSignals(stop: AbortController, log: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+/** Each stop signal (SIGTERM, SIGINT, ...) stops the loop; a stop that takes too long ends the process anyway, exit 0. */
+export function stopOnSignals(stop: AbortController, log: Logger, signals: readonly NodeJS.Signals[] = STOP_SIGNALS): void {
   const handler = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) return;
     log.info({ signal }, 'stopping');

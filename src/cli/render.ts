@@ -1,8 +1,11 @@
 import { DIALECTS, FORMAT_NAMES } from '../config/choices';
 import { oneOf } from '../config/one-of';
 import { ConfigError } from '../errors';
+import type { Logger, Redactor } from '../log';
+import { abandonInFlightTemps } from '../output/commit';
 import { renderOnce } from '../runner/render-once';
 import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+import { exitOnSignals, STOP_SIGNALS } from './stop-signals';
 
 interface RenderOptions extends CommonOptions {
   readonly dryRun?: boolean;
@@ -25,6 +28,20 @@ function outputFlag(options: RenderOptions) {
 export async function renderCommand(world: World, options: RenderOptions): Promise<void> {
   const started = performance.now();
   const { log, redactor } = await openSession(world, options);
+  // A render stopped midway removes the temp files it was writing; each destination stays the old
+  // file or the new one. The exit status is 128 + the signal, never 0: the set may be incomplete.
+  const release = exitOnSignals([...STOP_SIGNALS, 'SIGHUP'], (signal) => {
+    abandonInFlightTemps();
+    log.warn({ signal }, `stopped by ${signal} before the render finished; its temp files are removed`);
+  });
+  try {
+    await renderWith(world, options, log, redactor, started);
+  } finally {
+    release();
+  }
+}
+
+async function renderWith(world: World, options: RenderOptions, log: Logger, redactor: Redactor, started: number): Promise<void> {
   const config = readConfig(world, options, { output: outputFlag(options) });
   if (config.templates.length === 0) {
     throw new ConfigError('Nothing to render: no `templates:` in the config file and no --format/--output', {

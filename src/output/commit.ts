@@ -87,10 +87,12 @@ async function stage(file: FileToWrite, existing: Existing | undefined, signal: 
   await removeStaleTemps(file.destination);
   const temp = tempName(file.destination);
   let handle;
+  // Tracked before it exists: a forced exit right after the open must still find it.
+  inFlight.add(temp);
   try {
     handle = await open(temp, 'wx', 0o600);
-    inFlight.add(temp);
   } catch (error) {
+    inFlight.delete(temp);
     throw writeError('create a file in the directory of', file.destination, error);
   }
   try {
