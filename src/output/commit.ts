@@ -1,8 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
-import { chmod, chown, lstat, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { ensureDirectory, syncDirectory } from './directories';
+import { dirname } from 'node:path';
+import { WriteError } from '../errors';
+import { ensureDirectory, syncDirectories } from './directories';
+import { nodeFs, type CommitFs } from './fs';
+import { writeInPlace } from './in-place';
+import { inspect, type Existing } from './inspect';
+import { lockDirectories, releaseLocksNow } from './lock';
+import { ownerDiffers, ownerFor, processIdentity, type DirectoryInfo, type Identity, type Owner } from './owner-policy';
+import { rollBack, type Applied, type RollbackOutcome } from './rollback';
+import { stage } from './stage';
+import { abandonTemps, removeStaleTemps, tempsBeside, untrack } from './temps';
 import { writeError } from './write-error';
 
 export interface FileToWrite {
@@ -25,180 +31,158 @@ export interface CommitOptions {
   readonly signal?: AbortSignal | undefined;
   /** A rename could not replace the file (EBUSY: a single-file bind mount) and it was rewritten in place. */
   readonly onInPlaceWrite?: ((destination: string) => void) | undefined;
+  /** The file system (tests observe or fault it); node:fs/promises by default. */
+  readonly fs?: CommitFs | undefined;
+  /** Who the process is, for the owner policy; the real uid and gid by default. */
+  readonly identity?: Identity | undefined;
+  /** How long to wait for another writer's lock on a destination directory. */
+  readonly lockTimeoutMs?: number | undefined;
 }
 
-interface Existing {
-  readonly content: Buffer | undefined;
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
+interface Step {
+  readonly file: FileToWrite;
+  readonly before: Existing | undefined;
+  readonly owner: Owner | undefined;
+  /** replace: new bytes; fix: same bytes, mode or owner to mend; none: nothing to do. */
+  readonly action: 'replace' | 'fix' | 'none';
 }
 
-const TEMP_MARK = '.ssm-render-';
-const CHUNK = 1 << 20;
-
-/** Temp files being written right now, so that a forced exit can still remove them. */
-const inFlight = new Set<string>();
-
-/** Remove every temp file a commit is writing; for a process that must exit now. */
+/** Remove every temp file (and lock) a commit holds; for a process that must exit now. */
 export function abandonInFlightTemps(): void {
-  for (const temp of inFlight) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already renamed or removed
-    }
+  abandonTemps();
+  releaseLocksNow();
+}
+
+async function plan(fs: CommitFs, files: readonly FileToWrite[], self: Identity): Promise<Step[]> {
+  const befores = await Promise.all(files.map((f) => inspect(fs, f.destination)));
+  const dirs = new Map<string, DirectoryInfo>();
+  for (const dir of new Set(files.map((f) => dirname(f.destination)))) {
+    const info = await fs.stat(dir).catch(() => undefined);
+    if (info) dirs.set(dir, { path: dir, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid });
   }
-  inFlight.clear();
+  // A directory that vanished meanwhile is taken as writable by anyone: the safe assumption.
+  const dirOf = (f: FileToWrite) => () => dirs.get(dirname(f.destination)) ?? { path: dirname(f.destination), mode: 0o777, uid: -1, gid: -1 };
+  return files.map((file, i) => {
+    const before = befores[i];
+    const owner = ownerFor(file, before, dirOf(file), self);
+    if (!before?.content?.equals(file.content)) return { file, before, owner, action: 'replace' };
+    return { file, before, owner, action: before.mode !== file.mode || ownerDiffers(owner, before) ? 'fix' : 'none' };
+  });
 }
-const tempName = (destination: string) => join(dirname(destination), `.${basename(destination)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
 
-async function inspect(destination: string): Promise<Existing | undefined> {
+const summary = (steps: readonly Step[]): CommitResult => ({
+  written: steps.filter((s) => s.action === 'replace').map((s) => s.file.destination),
+  unchanged: steps.filter((s) => s.action !== 'replace').map((s) => s.file.destination),
+});
+
+/** Phase one: every changed file to a temp file beside it; on any failure, none is left. */
+async function stageAll(fs: CommitFs, steps: readonly Step[], signal: AbortSignal | undefined): Promise<Map<Step, string>> {
+  const staged = new Map<Step, string>();
   try {
-    const info = await lstat(destination);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    // A symlink is replaced, never followed: its bytes are not compared.
-    const content = info.isFile() ? await readFile(destination) : undefined;
-    return { content, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw writeError('read', destination, error);
-  }
-}
-
-/** Owner to set: the configured one, else the existing file's (kept across re-renders when we may). */
-function owner(file: FileToWrite, existing: Existing | undefined): { uid: number; gid: number } | undefined {
-  if (file.uid !== undefined || file.gid !== undefined) return { uid: file.uid ?? -1, gid: file.gid ?? -1 };
-  const self = { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 };
-  if (existing && self.uid === 0 && (existing.uid !== self.uid || existing.gid !== self.gid)) return { uid: existing.uid, gid: existing.gid };
-  return undefined;
-}
-
-/** Remove temp files a killed earlier run left beside this destination. */
-async function removeStaleTemps(destination: string): Promise<void> {
-  const prefix = `.${basename(destination)}${TEMP_MARK}`;
-  const names = await readdir(dirname(destination)).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => unlink(join(dirname(destination), n)).catch(() => undefined)));
-}
-
-/** Write the new bytes to a temp file in the destination's own directory: fsynced, moded, owned. */
-async function stage(file: FileToWrite, existing: Existing | undefined, signal: AbortSignal | undefined): Promise<string> {
-  await ensureDirectory(dirname(file.destination));
-  await removeStaleTemps(file.destination);
-  const temp = tempName(file.destination);
-  let handle;
-  // Tracked before it exists: a forced exit right after the open must still find it.
-  inFlight.add(temp);
-  try {
-    handle = await open(temp, 'wx', 0o600);
-  } catch (error) {
-    inFlight.delete(temp);
-    throw writeError('create a file in the directory of', file.destination, error);
-  }
-  try {
-    // In chunks, so that a stop request is honoured within one chunk even for a large file.
-    for (let at = 0; at < file.content.length; at += CHUNK) {
+    for (const step of steps.filter((s) => s.action === 'replace')) {
       signal?.throwIfAborted();
-      await handle.write(file.content, at, Math.min(CHUNK, file.content.length - at), at);
+      staged.set(step, await stage(fs, { ...step.file, owner: step.owner }, signal));
     }
-    await handle.chmod(file.mode);
-    const who = owner(file, existing);
-    if (who) await handle.chown(who.uid, who.gid);
-    await handle.sync();
-    await handle.close();
-    return temp;
+    signal?.throwIfAborted();
+    return staged;
   } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    inFlight.delete(temp);
-    if (signal?.aborted) throw error;
-    throw writeError('write', file.destination, error);
+    await discard(fs, staged.values());
+    throw error;
   }
 }
 
-/** Rewrite in place: the only way to change a file that is itself a bind mount (rename gives EBUSY). */
-async function writeInPlace(file: FileToWrite): Promise<void> {
-  const handle = await open(file.destination, 'r+');
-  try {
-    await handle.truncate(0);
-    await handle.write(file.content, 0, file.content.length, 0);
-    await handle.chmod(file.mode);
-    await handle.sync();
-  } finally {
-    await handle.close();
+async function discard(fs: CommitFs, temps: Iterable<string>): Promise<void> {
+  for (const temp of temps) {
+    untrack(temp);
+    await fs.unlink(temp).catch(() => undefined);
   }
 }
 
-async function fixAttributes(file: FileToWrite, existing: Existing): Promise<void> {
+async function fixAttributes(fs: CommitFs, step: Step & { before: Existing }): Promise<void> {
   try {
-    if (existing.mode !== file.mode) await chmod(file.destination, file.mode);
-    const who = owner(file, existing);
-    if (who && ((who.uid !== -1 && who.uid !== existing.uid) || (who.gid !== -1 && who.gid !== existing.gid))) {
-      await chown(file.destination, who.uid, who.gid);
-    }
+    if (step.owner && ownerDiffers(step.owner, step.before)) await fs.chown(step.file.destination, step.owner.uid, step.owner.gid);
+    if (step.before.mode !== step.file.mode) await fs.chmod(step.file.destination, step.file.mode);
   } catch (error) {
-    throw writeError('set the mode or owner of', file.destination, error);
+    throw writeError('own', step.file.destination, error);
+  }
+}
+
+/** Rename the temp over the destination; a single-file bind mount (EBUSY) is rewritten in place. */
+async function replace(fs: CommitFs, step: Step, temp: string, applied: Applied[], options: CommitOptions): Promise<void> {
+  const { destination } = step.file;
+  try {
+    await fs.rename(temp, destination);
+    untrack(temp);
+    applied.push({ kind: 'replaced', destination, before: step.before });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EBUSY' || step.before?.kind !== 'file') throw writeError('rename', destination, error);
+  }
+  applied.push({ kind: 'in-place', destination, before: step.before });
+  await writeInPlace(fs, { ...step.file, owner: step.owner }).catch((inner: unknown) => {
+    throw writeError('write', destination, inner);
+  });
+  await discard(fs, [temp]);
+  options.onInPlaceWrite?.(destination);
+}
+
+/** How the error reads once the commit is undone: which destinations were put back, which could not be. */
+function undone(error: unknown, outcome: RollbackOutcome): unknown {
+  if (!(error instanceof WriteError)) return error;
+  const notes = outcome.restored.length > 0 ? [`rolled back ${outcome.restored.join(', ')}`] : [];
+  for (const f of outcome.failed) notes.push(`could not roll back ${f.destination} (${f.code}), which keeps the new content`);
+  if (outcome.failed.length === 0) notes.push('no destination changed');
+  return new WriteError(`${error.message}; ${notes.join('; ')}`, error.path, { hint: error.hint, cause: error.cause });
+}
+
+/** Phase two: mend attributes and rename, in order; if any step fails, undo the ones before it. */
+async function applyAll(fs: CommitFs, steps: readonly Step[], staged: Map<Step, string>, self: Identity, options: CommitOptions): Promise<void> {
+  const applied: Applied[] = [];
+  try {
+    for (const step of steps) {
+      if (step.action === 'fix' && step.before) {
+        await fixAttributes(fs, { ...step, before: step.before });
+        applied.push({ kind: 'attributes', destination: step.file.destination, before: step.before });
+      }
+      const temp = staged.get(step);
+      if (temp) await replace(fs, step, temp, applied, options);
+    }
+    await syncDirectories(
+      steps.filter((s) => s.action === 'replace').map((s) => dirname(s.file.destination)),
+      fs,
+    );
+  } catch (error) {
+    await discard(fs, staged.values());
+    throw undone(error, await rollBack(fs, applied, self));
   }
 }
 
 /**
- * Commit a set of rendered files. Phase one writes every changed file to a temp file beside its
- * destination; if any fails, every temp file is removed and no destination has changed. Phase two
- * renames each into place and fsyncs the directories. Unchanged files are not touched.
+ * Commit a set of rendered files, all or nothing. Under a lock on each destination directory, it
+ * removes temp files a killed run left, writes every changed file to a temp file beside it (if any
+ * fails, nothing has changed), then mends modes and owners and renames each into place; if one of
+ * those fails, the ones already done are put back as they were. Unchanged files are not touched.
  */
 export async function commitFiles(files: readonly FileToWrite[], options: CommitOptions = {}): Promise<CommitResult> {
-  const existing = await Promise.all(files.map((f) => inspect(f.destination)));
-  const changed: Array<{ file: FileToWrite; before: Existing | undefined }> = [];
-  const unchanged: string[] = [];
-  files.forEach((file, i) => {
-    const before = existing[i];
-    if (before?.content?.equals(file.content)) unchanged.push(file.destination);
-    else changed.push({ file, before });
-  });
-  if (options.dryRun) return { written: changed.map((c) => c.file.destination), unchanged };
+  const fs = options.fs ?? nodeFs;
+  const self = options.identity ?? processIdentity();
+  const destinations = files.map((f) => f.destination);
+  const first = await plan(fs, files, self);
+  if (options.dryRun) return summary(first);
+  // Nothing to do takes no lock: a directory watcher sees no event on an unchanged cycle.
+  if (first.every((s) => s.action === 'none') && (await tempsBeside(fs, destinations)).length === 0) return summary(first);
 
-  for (const [i, file] of files.entries()) {
-    const before = existing[i];
-    if (before && unchanged.includes(file.destination)) await fixAttributes(file, before);
-  }
-
-  const staged: string[] = [];
+  const dirs = [...new Set(destinations.map((d) => dirname(d)))];
+  for (const dir of dirs) await ensureDirectory(dir, fs);
+  const unlock = await lockDirectories(fs, dirs, { signal: options.signal, timeoutMs: options.lockTimeoutMs });
   try {
-    for (const { file, before } of changed) {
-      options.signal?.throwIfAborted();
-      staged.push(await stage(file, before, options.signal));
-    }
-    options.signal?.throwIfAborted();
-  } catch (error) {
-    await Promise.all(staged.map((t) => unlink(t).catch(() => undefined)));
-    staged.forEach((t) => inFlight.delete(t));
-    throw error;
+    await removeStaleTemps(fs, destinations);
+    // Again, under the lock: another writer may have changed the destinations meanwhile.
+    const steps = await plan(fs, files, self);
+    const staged = await stageAll(fs, steps, options.signal);
+    await applyAll(fs, steps, staged, self, options);
+    return summary(steps);
+  } finally {
+    await unlock();
   }
-
-  for (const [i, { file }] of changed.entries()) {
-    const temp = staged[i] as string;
-    try {
-      await rename(temp, file.destination);
-      inFlight.delete(temp);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EBUSY' && changed[i]?.before) {
-        await writeInPlace(file).catch((inner: unknown) => {
-          throw writeError('write', file.destination, inner);
-        });
-        await unlink(temp).catch(() => undefined);
-        inFlight.delete(temp);
-        options.onInPlaceWrite?.(file.destination);
-        continue;
-      }
-      await Promise.all(staged.slice(i).map((t) => unlink(t).catch(() => undefined)));
-      staged.slice(i).forEach((t) => inFlight.delete(t));
-      throw writeError('rename a temp file onto', file.destination, error);
-    }
-  }
-  for (const dir of new Set(changed.map((c) => dirname(c.file.destination)))) {
-    await syncDirectory(dir).catch((error: unknown) => {
-      throw writeError('sync the directory', dir, error);
-    });
-  }
-  return { written: changed.map((c) => c.file.destination), unchanged };
 }
