@@ -174,7 +174,7 @@ export async function commitFiles(files: readonly FileToWrite[], options: Commit
 
   const dirs = [...new Set(destinations.map((d) => dirname(d)))];
   for (const dir of dirs) await ensureDirectory(dir, fs);
-  const unlock = await lockDirectories(fs, dirs, { signal: options.signal, timeoutMs: options.lockTimeoutMs });
+  const unlock = await lockDirectories(dirs, { fs, signal: options.signal, timeoutMs: options.lockTimeoutMs });
   try {
     await removeStaleTemps(fs, destinations);
     // Again, under the lock: another writer may have changed the destinations meanwhile.

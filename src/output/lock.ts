@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WriteError } from '../errors';
-import type { CommitFs } from './fs';
+import { nodeFs, type CommitFs } from './fs';
 import { writeError } from './write-error';
 
 export const LOCK_NAME = '.ssm-render.lock';
 
 export interface LockOptions {
+  readonly fs?: CommitFs | undefined;
   readonly signal?: AbortSignal | undefined;
   /** How long to wait for another writer before giving up. */
   readonly timeoutMs?: number | undefined;
@@ -83,7 +84,7 @@ async function isStale(fs: CommitFs, path: string, text: string, staleMs: number
  * Remove a stale lock. Breakers take turns through a second exclusive file and check again under
  * it, so that two of them never remove a lock a third has just taken.
  */
-async function breakLock(fs: CommitFs, path: string, seen: string, staleMs: number): Promise<void> {
+async function breakLock(fs: CommitFs, path: string, seen: string, staleMs: number): Promise<boolean> {
   const guard = `${path}.break`;
   try {
     await (await fs.open(guard, 'wx', 0o644)).close();
@@ -91,10 +92,14 @@ async function breakLock(fs: CommitFs, path: string, seen: string, staleMs: numb
     // Another waiter is breaking it; a guard left by a killed one goes once it is stale itself.
     const info = await fs.lstat(guard).catch(() => undefined);
     if (info && Date.now() - info.mtimeMs > staleMs) await fs.unlink(guard).catch(() => undefined);
-    return;
+    return false;
   }
   try {
-    if ((await readLock(fs, path)) === seen) await fs.unlink(path).catch(() => undefined);
+    if (((await readLock(fs, path)) ?? '') !== seen) return false;
+    return await fs.unlink(path).then(
+      () => true,
+      () => false,
+    );
   } finally {
     await fs.unlink(guard).catch(() => undefined);
   }
@@ -122,10 +127,7 @@ async function acquire(fs: CommitFs, dir: string, options: LockOptions): Promise
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError('lock', dir, error);
     }
     const text = (await readLock(fs, path)) ?? '';
-    if (await isStale(fs, path, text, staleMs)) {
-      await breakLock(fs, path, text, staleMs);
-      continue;
-    }
+    if ((await isStale(fs, path, text, staleMs)) && (await breakLock(fs, path, text, staleMs))) continue;
     if (Date.now() > deadline) {
       const pid = parse(text)?.pid;
       throw new WriteError(`Cannot lock the directory ${dir}: another ssm-render${pid ? ` (pid ${pid})` : ''} holds ${path}`, dir, {
@@ -148,7 +150,8 @@ async function release(fs: CommitFs, path: string): Promise<void> {
  * Lock each directory for one commit (a lock file beside the files), in a fixed order so that two
  * commits over overlapping directories cannot deadlock. Resolves to the function that unlocks.
  */
-export async function lockDirectories(fs: CommitFs, dirs: readonly string[], options: LockOptions = {}): Promise<() => Promise<void>> {
+export async function lockDirectories(dirs: readonly string[], options: LockOptions = {}): Promise<() => Promise<void>> {
+  const fs = options.fs ?? nodeFs;
   const taken: string[] = [];
   const unlock = async () => {
     for (const path of taken.reverse()) await release(fs, path);
