@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
@@ -84,5 +84,40 @@ describe('write errors exit 5, name the path, and leave nothing behind', () => {
     expect(statSync(dir.path('out/app.env')).ino).toBe(inode);
     expect(result.logs.some((l) => l['level'] === 'warn' && /EBUSY/.test(String(l['msg'])) && l['destination'] === dir.path('out/app.env'))).toBe(true);
     expect(readdirSync(dir.path('out')).sort()).toEqual(['app.env', 'app.json']);
+  });
+
+  it('a failed rename of the second file puts the first back, and says so', async () => {
+    writeFileSync(dir.path('out/app.env'), 'OLD=1\n');
+    chmodSync(dir.path('out/app.env'), 0o604);
+    writeFileSync(dir.path('out/app.json'), '{"OLD": 2}\n');
+    // An immutable file cannot be renamed over: the second rename fails with EPERM.
+    if (spawnSync('chattr', ['+i', dir.path('out/app.json')]).status !== 0) throw new Error('chattr +i failed: this test needs a file system with immutable files (ext4, tmpfs)');
+    try {
+      const result = await runCli(['render'], { cwd: dir.dir, env: env() });
+      expectWriteError(result, 'EPERM');
+      const last = result.logs[result.logs.length - 1] ?? {};
+      expect(last['msg']).toBe(`Cannot rename a temp file onto ${dir.path('out/app.json')} (EPERM); rolled back ${dir.path('out/app.env')}; no destination changed`);
+      expect(String(last['hint'])).toMatch(/immutable/);
+      expect(String(last['hint'])).not.toMatch(/uid\/gid/);
+      expect(readFileSync(dir.path('out/app.env'), 'utf8')).toBe('OLD=1\n');
+      expect(statSync(dir.path('out/app.env')).mode & 0o7777).toBe(0o604);
+      expect(readdirSync(dir.path('out')).sort()).toEqual(['app.env', 'app.json']);
+    } finally {
+      spawnSync('chattr', ['-i', dir.path('out/app.json')]);
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('as root, refuses to keep the owner of a file another user pre-created in a world-writable directory', async () => {
+    chmodSync(dir.path('out'), 0o1777);
+    writeFileSync(dir.path('out/app.env'), '');
+    chownSync(dir.path('out/app.env'), 1234, 1234);
+    const result = await runCli(['render'], { cwd: dir.dir, env: env() });
+    expect(result.stdout + result.stderr).not.toContain(CANARY);
+    expect(result.code, result.stderr).toBe(5);
+    const last = result.logs[result.logs.length - 1] ?? {};
+    expect(String(last['msg'])).toContain(`its directory ${dir.path('out')} is writable by other users`);
+    expect(String(last['hint'])).toMatch(/set uid and gid on this template/);
+    expect(readFileSync(dir.path('out/app.env'), 'utf8')).toBe('');
+    expect(readdirSync(dir.path('out'))).toEqual(['app.env']);
   });
 });
