@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from '../errors';
 import { configFileSchema, type ConfigFile } from './schema';
+import { findDuplicateKey } from './duplicate-keys';
 import { formatIssues } from './issues';
 
 interface SchemaNode {
@@ -23,19 +24,44 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   return Object.keys(node?._zod.def.shape ?? {});
 }
 
-/** Read, parse (YAML or JSON) and strictly validate a config file. */
-export function loadConfigFile(file: string): ConfigFile {
-  let source: string;
+/** A config file larger than this is refused unread: it is a mistake or an attack, never settings. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** How many copies aliases (`*name`) may expand to, counted as the yaml package counts them. */
+export const MAX_ALIAS_COUNT = 100;
+
+function readBounded(file: string): string {
+  let fd: number | undefined;
   try {
-    source = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    const buffer = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_CONFIG_BYTES) {
+      throw new ConfigError(`Config file \`${file}\` is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, the limit for a config file`, {
+        hint: 'check --config / SSM_RENDER_CONFIG names the config file, not a data file',
+      });
+    }
+    return buffer.toString('utf8', 0, length);
   } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     throw new ConfigError(`Cannot read config file \`${file}\` (${code ?? 'error'})`, {
       hint: code === 'ENOENT' ? 'check --config / SSM_RENDER_CONFIG, or create ssm-render.yaml' : 'check the file permissions',
       cause,
     });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
+}
+
+function parseConfigText(source: string, file: string): unknown {
+  const lines = new LineCounter();
+  // uniqueKeys off: the package's check is quadratic in the keys of a mapping; findDuplicateKey is linear.
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     // Only the first line of the parser's message: the lines after it quote the file, which may hold a password.
     const what = doc.errors[0]?.message.split('\n')[0] ?? 'syntax error';
@@ -43,7 +69,26 @@ export function loadConfigFile(file: string): ConfigFile {
       hint: 'check indentation and quoting near that line',
     });
   }
-  const data: unknown = doc.toJS() ?? {};
+  const duplicate = findDuplicateKey(doc.contents, lines);
+  if (duplicate) {
+    throw new ConfigError(`Config file \`${file}\` sets \`${duplicate.path}\` twice, at line ${duplicate.firstLine} and line ${duplicate.line}`, {
+      hint: 'keep one of them',
+    });
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    if (!(cause instanceof ReferenceError)) throw cause;
+    throw new ConfigError(`Config file \`${file}\` expands its aliases (\`*name\`) into more than ${MAX_ALIAS_COUNT} copies`, {
+      hint: 'write the repeated settings out, or alias fewer and smaller parts',
+      cause,
+    });
+  }
+}
+
+/** Read, parse (YAML or JSON) and strictly validate a config file. */
+export function loadConfigFile(file: string): ConfigFile {
+  const data: unknown = parseConfigText(readBounded(file), file) ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(`Config file \`${file}\` must hold a mapping of settings, got ${Array.isArray(data) ? 'a list' : typeof data}`);
   }

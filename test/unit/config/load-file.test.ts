@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../../src/config/load-file';
+import { loadConfigFile, MAX_CONFIG_BYTES } from '../../../src/config/load-file';
 import { ConfigError } from '../../../src/errors';
 import { scratch } from '../../support/tmp';
 
@@ -84,5 +84,51 @@ describe('watch, on_change and exec keys', () => {
     expect(messageOf('on_change: { signal: SIGHUP }\n')).toMatch(/both `signal` and `pid_file`, or neither/);
     expect(messageOf('on_change: { command: "kill -HUP 1" }\n')).toMatch(/`on_change\.command` to be a list/);
     expect(messageOf('exec: { reload_signal: HUP }\n')).toMatch(/`exec\.reload_signal` to be a signal name/);
+  });
+});
+
+describe('hostile or mistaken config files', () => {
+  it('refuses an alias bomb quickly, as a config error naming the limit', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const [name, prev] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const started = performance.now();
+    const message = messageOf(`${levels.join('\n')}\n`);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(message).toMatch(/expands its aliases \(`\*name`\) into more than 100 copies/);
+  });
+
+  it('still reads a few aliases', () => {
+    const c = load('defaults: { values: { D: &dest out.json } }\ntemplates:\n  - { format: json, destination: *dest }\n');
+    expect(c.templates?.[0]?.destination).toBe('out.json');
+  });
+
+  it('names a key set twice, with its path and both lines', () => {
+    expect(messageOf('env: STAGING\nwatch:\n  interval: 5m\n  interval: 1m\n')).toMatch(/sets `watch\.interval` twice, at line 3 and line 4/);
+  });
+
+  it('loads a config of 40,000 parameters in bounded time', () => {
+    const yaml = `parameters:\n${Array.from({ length: 40_000 }, (_, i) => `  K${i}: /a/K${i}\n`).join('')}`;
+    const started = performance.now();
+    expect(Object.keys(load(yaml).parameters ?? {})).toHaveLength(40_000);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 60_000);
+
+  it('refuses a file over the size limit unparsed, naming the limit', () => {
+    const yaml = `parameters:\n${'  K: /a\n'.repeat(MAX_CONFIG_BYTES / 8 + 1)}`;
+    expect(Buffer.byteLength(yaml)).toBeGreaterThan(MAX_CONFIG_BYTES);
+    expect(messageOf(yaml)).toMatch(/is larger than 1 MiB, the limit for a config file/);
+    // Exactly at the limit is still read (and here, refused for its duplicate key).
+    expect(messageOf(`parameters:\n  K: /a\n  K: /b\n#${'x'.repeat(MAX_CONFIG_BYTES - 29)}`)).toMatch(/sets `parameters\.K` twice/);
+  });
+
+  it('reports nesting too deep for the parser as a config error', () => {
+    expect(messageOf(`a: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`)).toMatch(/not valid YAML or JSON/);
+  });
+
+  it('names a directory given as the config file', () => {
+    expect(() => loadConfigFile(s.dir)).toThrow(/Cannot read config file .* \(EISDIR\)/);
   });
 });
