@@ -154,7 +154,7 @@ export function isSsmRenderError(error: unknown): error is SsmRenderError {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return '`null`';
-  if (Array.isArray(value)) return `a list (${value.length} items)`;
+  if (Array.isArray(value)) return `a list (${value.length} ${value.length === 1 ? 'item' : 'items'})`;
   if (typeof value === 'object') return 'a mapping';
   return `\`${String(value)}\` (${typeof value})`;
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config';
-import { parseDuration } from '../config/duration';
+import { ANY_DURATION, CALL_SPACING, durationFlag } from '../config/duration';
 import { ConfigError } from '../errors';
 import type { Logger } from '../log';
 import { noMetrics } from '../metrics';
@@ -35,13 +35,6 @@ export interface OpenLoop {
 /** How long a stop may take before the process exits anyway (removing any temp file it was writing). */
 export const STOP_DEADLINE_MS = 900;
 
-function duration(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new ConfigError(`Expected \`${flag}\` to be a duration such as \`30s\` or \`5m\`, got \`${value}\``);
-  return ms;
-}
-
 /** Each stop signal (SIGTERM, SIGINT, ...) stops the loop; a stop that takes too long ends the process anyway, exit 0. */
 export function stopOnSignals(stop: AbortController, log: Logger, signals: readonly NodeJS.Signals[] = STOP_SIGNALS): void {
   const handler = (signal: NodeJS.Signals) => {
@@ -63,8 +56,8 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   if (loaded.templates.length === 0) {
     throw new ConfigError('Nothing to render: no `templates:` in the config file', { hint: 'add a `templates:` list to ssm-render.yaml' });
   }
-  const config: Config = { ...loaded, watch: { ...loaded.watch, intervalMs: duration('--interval', options.interval, loaded.watch.intervalMs) } };
-  const waitMs = duration('--wait', options.wait, 60_000);
+  const config: Config = { ...loaded, watch: { ...loaded.watch, intervalMs: durationFlag('--interval', options.interval, loaded.watch.intervalMs, CALL_SPACING) } };
+  const waitMs = durationFlag('--wait', options.wait, 60_000, ANY_DURATION);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;
   const opened = await openSource(config, { metrics, longRunning: true });

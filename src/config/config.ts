@@ -92,17 +92,27 @@ function execConfig(file: ConfigFile['exec'] = {}): ExecConfig {
   return { reloadSignal: file.reload_signal ?? 'SIGHUP', onChange: file.on_change ?? 'signal', killTimeoutMs: file.kill_timeout ?? 10_000 };
 }
 
-function templateConfig(entry: TemplateEntry, index: number, baseDir: string): TemplateConfig {
+/** Where a template was asked for, as messages name it: the config file's entry or the flags. */
+interface Origin {
+  readonly entry: string;
+  readonly destination: string;
+  readonly dialect: string;
+}
+
+const inFile = (i: number): Origin => ({ entry: `templates[${i}]`, destination: `templates[${i}].destination`, dialect: `templates[${i}].dialect` });
+const OUTPUT_FLAGS: Origin = { entry: '--output', destination: '--output', dialect: '--dialect' };
+
+function templateConfig(entry: TemplateEntry, origin: Origin, baseDir: string): TemplateConfig {
   const destination = resolve(baseDir, entry.destination);
   const source = entry.source === undefined ? undefined : resolve(baseDir, entry.source);
   const escape = entry.format ?? entry.escape ?? languageForPath(destination);
   if (escape === undefined) {
-    throw new ConfigError(`Cannot tell how to escape values for \`templates[${index}].destination\` \`${entry.destination}\``, {
+    throw new ConfigError(`Cannot tell how to escape values for \`${origin.destination}\` \`${entry.destination}\``, {
       hint: 'name the file .env, .sh, .yaml, .json or .properties, or set `escape:` to dotenv, shell, yaml, json, properties or none',
     });
   }
   if (entry.dialect !== undefined && escape !== 'dotenv') {
-    throw new ConfigError(`\`templates[${index}].dialect\` applies to dotenv output, but \`${entry.destination}\` is written as ${escape}`);
+    throw new ConfigError(`\`${origin.dialect}\` applies to dotenv output, but \`${entry.destination}\` is written as ${escape}`);
   }
   return {
     label: source ?? `format ${entry.format}`,
@@ -134,17 +144,18 @@ function defaultFiles(files: readonly string[], baseDir: string) {
 export function resolveConfig(input: ConfigInput): Config {
   const settings = resolveSettings(input);
   const file = settings.file;
-  const templates = (file.templates ?? []).map((t, i) => templateConfig(t, i, settings.baseDir));
+  const asked = (file.templates ?? []).map((entry, i) => ({ entry, origin: inFile(i), baseDir: settings.baseDir }));
   if (input.output) {
-    templates.push(
-      templateConfig({ format: input.output.format, destination: input.output.destination, dialect: input.output.dialect }, templates.length, input.cwd),
-    );
+    const { format, destination, dialect } = input.output;
+    asked.push({ entry: { format, destination, dialect }, origin: OUTPUT_FLAGS, baseDir: input.cwd });
   }
-  const seen = new Map<string, number>();
-  templates.forEach((t, i) => {
-    const first = seen.get(t.destination);
-    if (first !== undefined) throw new ConfigError(`\`templates[${first}]\` and \`templates[${i}]\` both write \`${t.destination}\``);
-    seen.set(t.destination, i);
+  const seen = new Map<string, string>();
+  const templates = asked.map(({ entry, origin, baseDir }) => {
+    const template = templateConfig(entry, origin, baseDir);
+    const first = seen.get(template.destination);
+    if (first !== undefined) throw new ConfigError(`\`${first}\` and \`${origin.entry}\` both write \`${template.destination}\``);
+    seen.set(template.destination, origin.entry);
+    return template;
   });
   const aliases = new Map(Object.entries(file.aliases ?? {}).map(([key, names]) => [key, typeof names === 'string' ? [names] : names]));
   return {

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { describeValue } from '../errors';
+import { oneOfText } from './one-of';
 
 /** `['templates', 0, 'mode']` -> `templates[0].mode` */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -34,21 +35,94 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best && best[1] <= Math.max(2, Math.floor(word.length / 3)) ? best[0] : undefined;
 }
 
-/** One line per problem, each naming the key and the value received. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: (path: readonly PropertyKey[]) => readonly string[]): string[] {
-  return issues.map((issue) => {
-    const path = formatPath(issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys
-        .map((key) => {
-          const full = formatPath([...issue.path, key]);
-          const guess = closest(key, knownKeys(issue.path));
-          return `Unknown key \`${full}\`${guess ? ` (did you mean \`${guess}\`?)` : ''}`;
-        })
-        .join('; ');
+// zod/mini's own message for every issue: the schema's words replace it where the schema has them.
+const ZOD_DEFAULT = 'Invalid input';
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: '`true` or `false`',
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+  null: '`null`',
+};
+
+type Issue = z.core.$ZodIssue;
+
+function plural(count: number | bigint, one: string): string {
+  return `${count} ${one}${count === 1 ? '' : 's'}`;
+}
+
+function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): string {
+  const [limit, words] =
+    issue.code === 'too_small'
+      ? [issue.minimum, issue.exact ? 'exactly' : issue.inclusive === false ? 'more than' : 'at least']
+      : [issue.maximum, issue.exact ? 'exactly' : issue.inclusive === false ? 'less than' : 'at most'];
+  if (issue.origin === 'string') return `text of ${words} ${plural(limit, 'character')}`;
+  if (issue.origin === 'array' || issue.origin === 'set') return `a list of ${words} ${plural(limit, 'item')}`;
+  return `${words} ${String(limit)}`;
+}
+
+/** What an issue says was expected, in words: the schema's own, or words built from the issue. */
+function expected(issue: Issue): string {
+  if (issue.message !== ZOD_DEFAULT) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_WORDS[issue.expected] ?? `a ${issue.expected}`;
+    case 'too_small':
+    case 'too_big':
+      return bound(issue);
+    case 'invalid_format':
+      return issue.format === 'regex' && issue.pattern !== undefined ? `text matching ${issue.pattern}` : `a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `a multiple of ${issue.divisor}`;
+    case 'invalid_value':
+      return issue.values.length === 1 ? `\`${String(issue.values[0])}\`` : oneOfText(issue.values.map((v) => String(v)));
+    case 'invalid_union': {
+      const words = [...new Set(issue.errors.map((branch) => (branch[0] ? expected(branch[0]) : '')).filter((w) => w !== ''))];
+      return words.length > 0 ? words.join(' or ') : 'exactly one of its forms';
     }
-    const expectation = issue.message.startsWith('Invalid input') && 'expected' in issue ? `a ${String(issue.expected)}` : issue.message;
-    if (issue.input === undefined) return `Missing \`${path}\`: expected ${expectation}`;
-    return `Expected \`${path}\` to be ${expectation}, got ${received(path, issue.input)}`;
-  });
+    case 'invalid_key':
+    case 'invalid_element':
+      return issue.issues[0] ? expected(issue.issues[0]) : 'a valid entry';
+    default:
+      return 'valid';
+  }
+}
+
+/**
+ * A union's issue, or the issues of the branch that got furthest into the value: a mapping under
+ * `defaults.values` that fails on one nested key is reported at that key, not as a whole.
+ */
+function deepest(issue: Issue): readonly Issue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const depth = (branch: readonly Issue[]) => Math.max(0, ...branch.map((i) => i.path.length));
+  const best = issue.errors.reduce<readonly Issue[]>((a, b) => (depth(b) > depth(a) ? b : a), []);
+  if (depth(best) === 0) return [issue];
+  return best.flatMap((inner) => deepest({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+}
+
+function describe(issue: Issue, knownKeys: (path: readonly PropertyKey[]) => readonly string[]): string {
+  const path = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => {
+        const guess = closest(key, knownKeys(issue.path));
+        return `Unknown key \`${formatPath([...issue.path, key])}\`${guess ? ` (did you mean \`${guess}\`?)` : ''}`;
+      })
+      .join('; ');
+  }
+  if (issue.code === 'invalid_key') {
+    const where = formatPath(issue.path.slice(0, -1));
+    return `Expected the key \`${String(issue.path.at(-1))}\` in \`${where}\` to be ${expected(issue.issues[0] ?? issue)}`;
+  }
+  if (issue.input === undefined) return `Missing \`${path}\`: expected ${expected(issue)}`;
+  return `Expected \`${path}\` to be ${expected(issue)}, got ${received(path, issue.input)}`;
+}
+
+/** One line per problem, each naming the key, what it expects and the value received. */
+export function formatIssues(issues: readonly Issue[], knownKeys: (path: readonly PropertyKey[]) => readonly string[]): string[] {
+  return issues.flatMap(deepest).map((issue) => describe(issue, knownKeys));
 }

@@ -1,6 +1,6 @@
 // zod/mini: the same validation as zod's classic API at a fraction of its size and start-up cost.
 import * as z from 'zod/mini';
-import { parseDuration } from './duration';
+import { ANY_DURATION, CALL_SPACING, checkDuration, DURATION_EXPECTED, POSITIVE_DURATION, type DurationRule } from './duration';
 import { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
 import { oneOfText } from './one-of';
 
@@ -10,16 +10,15 @@ import { oneOfText } from './one-of';
  */
 const text = (expectation: string) => z.string({ error: expectation }).check(z.minLength(1, { error: expectation }));
 
-const duration = (expectation = 'a duration such as `30s` or `5m`') =>
+// The issue carries the text as written: `500ms` is echoed as `500ms`, not as the number it became.
+const duration = (rule: DurationRule) =>
   z.pipe(
-    z.string({ error: expectation }),
+    z.string({ error: DURATION_EXPECTED }),
     z.transform((value: string, ctx) => {
-      const ms = parseDuration(value);
-      if (ms === undefined) {
-        ctx.issues.push({ code: 'custom', message: expectation, input: value });
-        return z.NEVER;
-      }
-      return ms;
+      const checked = checkDuration(value, rule);
+      if (checked.expected === undefined) return checked.ms;
+      ctx.issues.push({ code: 'custom', message: checked.expected, input: value });
+      return z.NEVER;
     }),
   );
 
@@ -68,10 +67,10 @@ const signal = oneOf(SIGNALS, `a signal name: ${SIGNALS.join(', ')}`);
 const FRACTION = 'a fraction between 0 and 1, such as 0.1';
 
 const watch = z.strictObject({
-  interval: z.optional(duration().check(z.refine((ms: number) => ms >= 1_000, { error: 'at least `1s`' }))),
+  interval: z.optional(duration(CALL_SPACING)),
   jitter: z.optional(z.number({ error: FRACTION }).check(z.gte(0, { error: FRACTION }), z.lte(1, { error: FRACTION }))),
-  max_stale: z.optional(duration()),
-  backoff: z.optional(duration()),
+  max_stale: z.optional(duration(POSITIVE_DURATION)),
+  backoff: z.optional(duration(CALL_SPACING)),
 });
 
 const onChange = z
@@ -79,7 +78,7 @@ const onChange = z
     command: z.optional(
       z.array(text('a program or argument'), { error: 'a list: the program and its arguments, e.g. ["sh", "-c", "..."]' }).check(z.minLength(1, { error: 'a list with at least the program' })),
     ),
-    timeout: z.optional(duration()),
+    timeout: z.optional(duration(POSITIVE_DURATION)),
     signal: z.optional(signal),
     pid_file: z.optional(text('a file holding the pid to signal')),
     touch: z.optional(text('a file whose mtime moves on every change')),
@@ -95,12 +94,12 @@ const onChange = z
 const exec = z.strictObject({
   reload_signal: z.optional(signal),
   on_change: z.optional(oneOf(['signal', 'restart', 'none'] as const)),
-  kill_timeout: z.optional(duration()),
+  kill_timeout: z.optional(duration(ANY_DURATION)),
 });
 
 type NestedValues = { [key: string]: string | number | boolean | NestedValues };
 const nestedValues: z.ZodMiniType<NestedValues> = z.lazy(() =>
-  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), nestedValues]), {
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), nestedValues], { error: 'text, a number, `true`/`false` or a nested mapping' }), {
     error: 'a mapping of keys to text values (nested mappings allowed)',
   }),
 );
@@ -110,7 +109,7 @@ export const configFileSchema = z.strictObject({
   env: z.optional(text('an environment name such as `STAGING`')),
   region: z.optional(text('an AWS region such as `eu-west-1`')),
   endpoint: z.optional(z.url({ error: 'a URL such as `http://localhost:4566`' })),
-  request_timeout: z.optional(duration()),
+  request_timeout: z.optional(duration(POSITIVE_DURATION)),
   parameters: z.optional(
     z.record(relativeKey, text('a parameter name such as `/aws/reference/secretsmanager/prod/db` (`:3` or `:label` selectors allowed)'), {
       error: 'a mapping of keys to parameter names',
@@ -118,7 +117,7 @@ export const configFileSchema = z.strictObject({
   ),
   required: z.optional(z.array(relativeKey, { error: 'a list of relative keys such as `MYSQL/PASSWORD`' })),
   aliases: z.optional(
-    z.record(relativeKey, z.union([text('an environment variable name'), z.array(text('an environment variable name'))]), {
+    z.record(relativeKey, z.union([text('an environment variable name'), z.array(text('an environment variable name'))], { error: 'an environment variable name or a list of them' }), {
       error: 'a mapping of relative keys to environment variable names',
     }),
   ),

@@ -59,8 +59,10 @@ templates:
   });
 
   it('never echoes a value under defaults.values, only its type', () => {
-    const message = messageOf('defaults:\n  values:\n    DB: [ { nested: 1 } ]\n');
-    expect(message).not.toMatch(/nested/);
+    const message = messageOf('defaults:\n  values:\n    DB: [ { PASSWORD: canary-in-a-list } ]\n    PIN: .inf\n');
+    expect(message).toMatch(/Expected `defaults\.values\.DB` to be .*, got a list \(1 item\)/);
+    expect(message).toMatch(/Expected `defaults\.values\.PIN` to be .*, got a number/);
+    expect(message).not.toMatch(/canary|inf/i);
   });
 
   it('reports YAML syntax errors with the line, without quoting the file', () => {
@@ -79,7 +81,13 @@ describe('watch, on_change and exec keys', () => {
     const c = load('watch: { interval: 30s, jitter: 0.2, max_stale: 1h }\non_change: { command: [sh, -c, "true"], timeout: 5s, signal: SIGHUP, pid_file: /run/app.pid, touch: /tmp/x }\nexec: { reload_signal: SIGUSR1, on_change: restart, kill_timeout: 3s }\n');
     expect(c.watch).toEqual({ interval: 30_000, jitter: 0.2, max_stale: 3_600_000 });
     expect(c.exec).toEqual({ reload_signal: 'SIGUSR1', on_change: 'restart', kill_timeout: 3_000 });
-    expect(messageOf('watch: { interval: 500ms }\n')).toMatch(/`watch\.interval` to be at least `1s`/);
+    expect(messageOf('watch: { interval: 500ms }\n')).toMatch(/Expected `watch\.interval` to be at least `1s`, got `500ms` \(string\)/);
+    expect(messageOf('watch: { interval: 30d }\n')).toMatch(/Expected `watch\.interval` to be at most `20d`, got `30d` \(string\)/);
+    expect(messageOf('watch: { backoff: 0s }\n')).toMatch(/Expected `watch\.backoff` to be at least `1s`, got `0s` \(string\)/);
+    expect(messageOf('request_timeout: 0s\n')).toMatch(/Expected `request_timeout` to be at least `1ms`, got `0s` \(string\)/);
+    expect(messageOf('watch: { max_stale: 0s }\n')).toMatch(/Expected `watch\.max_stale` to be at least `1ms`/);
+    expect(messageOf('on_change: { timeout: 0s }\n')).toMatch(/Expected `on_change\.timeout` to be at least `1ms`/);
+    expect(load('exec: { kill_timeout: 0s }\n').exec).toEqual({ kill_timeout: 0 });
     expect(messageOf('watch: { jitter: 2 }\n')).toMatch(/`watch\.jitter` to be a fraction between 0 and 1, such as 0\.1, got `2` \(number\)/);
     expect(messageOf('on_change: { signal: SIGHUP }\n')).toMatch(/both `signal` and `pid_file`, or neither/);
     expect(messageOf('on_change: { command: "kill -HUP 1" }\n')).toMatch(/`on_change\.command` to be a list/);
@@ -130,5 +138,26 @@ describe('hostile or mistaken config files', () => {
 
   it('names a directory given as the config file', () => {
     expect(() => loadConfigFile(s.dir)).toThrow(/Cannot read config file .* \(EISDIR\)/);
+  });
+});
+
+describe('unknown keys', () => {
+  // Every nested object is strict: a typo anywhere is an error naming the full key.
+  const cases: Array<[string, string, string]> = [
+    ['top level', 'regoin: eu-west-1\n', '`regoin` (did you mean `region`?)'],
+    ['templates[]', 'templates:\n  - { format: json, destination: x.json, mdoe: "0600" }\n', '`templates[0].mdoe` (did you mean `mode`?)'],
+    ['defaults', 'defaults: { value: { A: b } }\n', '`defaults.value` (did you mean `values`?)'],
+    ['watch', 'watch: { intervall: 5m }\n', '`watch.intervall` (did you mean `interval`?)'],
+    ['on_change', 'on_change: { pidfile: /run/x.pid }\n', '`on_change.pidfile` (did you mean `pid_file`?)'],
+    ['exec', 'exec: { kill_timout: 3s }\n', '`exec.kill_timout` (did you mean `kill_timeout`?)'],
+    ['watch, far from any key', 'watch: { colour: blue }\n', '`watch.colour`'],
+  ];
+  it.each(cases)('under %s', (_where, yaml, named) => {
+    const message = messageOf(yaml);
+    expect(message).toContain(`Unknown key ${named}`);
+  });
+
+  it('names a key far from every known one without a guess', () => {
+    expect(messageOf('watch: { colour: blue }\n')).not.toMatch(/did you mean/);
   });
 });
