@@ -5,6 +5,7 @@ import type { Logger, Redactor } from '../log';
 import { abandonInFlightTemps } from '../output/commit';
 import { renderOnce } from '../runner/render-once';
 import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+import { logSettingsRead } from './settings-read';
 import { exitOnSignals, STOP_SIGNALS } from './stop-signals';
 
 interface RenderOptions extends CommonOptions {
@@ -14,8 +15,12 @@ interface RenderOptions extends CommonOptions {
   readonly dialect?: string;
 }
 
+/** `--format F --output FILE [--dialect D]`: one file, and nothing else, rendered. */
 function outputFlag(options: RenderOptions) {
-  if (options.output === undefined && options.format === undefined) return undefined;
+  if (options.output === undefined && options.format === undefined) {
+    if (options.dialect === undefined) return undefined;
+    throw new ConfigError('`--dialect` applies to `--format dotenv --output FILE`, given without them', { hint: 'e.g. ssm-render render --format dotenv --dialect python --output app.env' });
+  }
   if (options.output === undefined || options.format === undefined) {
     throw new ConfigError('`--format` and `--output` go together', { hint: 'e.g. ssm-render render --format dotenv --output /secrets/app.env' });
   }
@@ -42,7 +47,9 @@ export async function renderCommand(world: World, options: RenderOptions): Promi
 }
 
 async function renderWith(world: World, options: RenderOptions, log: Logger, redactor: Redactor, started: number): Promise<void> {
-  const config = readConfig(world, options, { output: outputFlag(options) });
+  const output = outputFlag(options);
+  const config = readConfig(world, options, { output });
+  logSettingsRead(log, config, world.cwd, output !== undefined);
   if (config.templates.length === 0) {
     throw new ConfigError('Nothing to render: no `templates:` in the config file and no --format/--output', {
       hint: 'add a `templates:` list to ssm-render.yaml, or run e.g. `ssm-render render --format dotenv --output app.env`',
@@ -55,6 +62,8 @@ async function renderWith(world: World, options: RenderOptions, log: Logger, red
       for (const d of outcome.written) world.stdout(`would write ${d}\n`);
       for (const d of outcome.unchanged) world.stdout(`unchanged ${d}\n`);
     }
+    for (const d of outcome.written) log.debug({ destination: d, changed: true }, options.dryRun ? `would write ${d}` : `wrote ${d}`);
+    for (const d of outcome.unchanged) log.debug({ destination: d, changed: false }, `unchanged ${d}`);
     const { calls, decryptions } = opened.stats.snapshot();
     log.info(
       {

@@ -65,7 +65,7 @@ export interface Config {
 }
 
 export interface ConfigInput extends SettingsInput {
-  /** `render --format F --output FILE`: one more destination, relative to the working directory. */
+  /** `render --format F --output FILE`: the only destination (relative to the working directory); the config's templates are not rendered. */
   readonly output?: { readonly format: FormatName; readonly destination: string; readonly dialect?: DialectName | undefined } | undefined;
 }
 
@@ -144,11 +144,10 @@ function defaultFiles(files: readonly string[], baseDir: string) {
 export function resolveConfig(input: ConfigInput): Config {
   const settings = resolveSettings(input);
   const file = settings.file;
-  const asked = (file.templates ?? []).map((entry, i) => ({ entry, origin: inFile(i), baseDir: settings.baseDir }));
-  if (input.output) {
-    const { format, destination, dialect } = input.output;
-    asked.push({ entry: { format, destination, dialect }, origin: OUTPUT_FLAGS, baseDir: input.cwd });
-  }
+  // `render --format F --output FILE` is a run of that one file: the config's templates are left out.
+  const asked = input.output
+    ? [{ entry: { format: input.output.format, destination: input.output.destination, dialect: input.output.dialect }, origin: OUTPUT_FLAGS, baseDir: input.cwd }]
+    : (file.templates ?? []).map((entry, i) => ({ entry, origin: inFile(i), baseDir: settings.baseDir }));
   const seen = new Map<string, string>();
   const templates = asked.map(({ entry, origin, baseDir }) => {
     const template = templateConfig(entry, origin, baseDir);
