@@ -121,20 +121,14 @@ describe('resolveConfig templates', () => {
     expect(messageOf('templates: []\n', { output: { format: 'yaml', destination: 'x.yaml', dialect: 'node' } })).toBe('`--dialect` applies to dotenv output, but `x.yaml` is written as yaml');
   });
 
-  it('adds the --format/--output destination, relative to the working directory', () => {
+  it('--format/--output is the only destination, relative to the working directory: the config\'s templates are left out', () => {
     const { config, dir } = resolveIn('templates:\n  - { format: json, destination: a.json }\n', { output: { format: 'dotenv', destination: 'out.env', dialect: 'python' } });
-    expect(config.templates.map((t) => [t.destination, t.escape, t.dialect])).toEqual([
-      [join(dir, 'conf/a.json'), 'json', 'portable'],
-      [join(dir, 'out.env'), 'dotenv', 'python'],
-    ]);
+    expect(config.templates.map((t) => [t.destination, t.escape, t.dialect])).toEqual([[join(dir, 'out.env'), 'dotenv', 'python']]);
   });
 
   it('refuses two templates writing one file, naming both', () => {
     expect(messageOf('templates:\n  - { format: json, destination: a.json }\n  - { format: yaml, destination: b.yaml }\n  - { format: json, destination: ./a.json }\n')).toMatch(
       /^`templates\[0\]` and `templates\[2\]` both write `.*\/conf\/a\.json`$/,
-    );
-    expect(messageOf('templates:\n  - { format: json, destination: ../a.json }\n', { output: { format: 'json', destination: 'a.json' } })).toMatch(
-      /^`templates\[0\]` and `--output` both write `.*\/a\.json`$/,
     );
   });
 });
