@@ -20,7 +20,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .description('fetch the parameters once, render every destination, write the files atomically, exit')
     .option('--dry-run', 'fetch and render, print which files would change, write nothing')
     .option('--format <format>', `render every parameter in a built-in format (${FORMAT_NAMES.join('|')}) ...`)
-    .option('--output <file>', '... into this file (with --format)')
+    .option('--output <file>', '... into this one file, instead of the config file\'s templates (with --format)')
     .option('--dialect <dialect>', `dotenv dialect for --format dotenv (${DIALECTS.join('|')})`)
     .action((_opts: unknown, command: Command) => run(async () => (await import('./render')).renderCommand(world, command.optsWithGlobals())));
 
