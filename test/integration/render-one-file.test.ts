@@ -73,6 +73,20 @@ describe('render --format/--output: one file, nothing else', () => {
     expect(settingsLine(result)?.['msg']).toBe('read no config file and no .env file; Parameter Store /ELASMETRICS/STAGING/');
   });
 
+  it('the config\'s prefix, env, required keys and defaults still apply to the one file', async () => {
+    dir.write('ssm-render.yaml', 'prefix: /ELASMETRICS\nenv: STAGING\ndefaults:\n  values: { APP: { COLOR: blue } }\ntemplates:\n  - format: json\n    destination: all.json\n');
+    const env = { PARAMETER_STORE_PREFIX: undefined, ENV: undefined };
+    const one = await run(['--format', 'dotenv', '--output', 'one.env'], dir.dir, env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(parseDotenv(readFileSync(dir.path('one.env')))).toMatchObject({ APP_COLOR: 'blue', MYSQL_PASSWORD: `my'sql\n${CANARY}` });
+    expect(existsSync(dir.path('all.json'))).toBe(false);
+    dir.write('ssm-render.yaml', 'prefix: /ELASMETRICS\nenv: STAGING\nrequired: [MYSQL/NOPE]\n');
+    const missing = await run(['--format', 'dotenv', '--output', 'two.env'], dir.dir, env);
+    expect(missing.code).toBe(3);
+    expect(lastLog(missing)['msg']).toBe('Parameter not found: /ELASMETRICS/STAGING/MYSQL/NOPE (required)');
+    expect(existsSync(dir.path('two.env'))).toBe(false);
+  });
+
   it('--dialect is refused, naming the flag, without --format dotenv', async () => {
     const yaml = await run(['--format', 'yaml', '--output', 'a.yaml', '--dialect', 'python'], dir.dir, {});
     expect(yaml.code).toBe(2);
