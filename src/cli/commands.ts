@@ -38,7 +38,10 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .description('render, run CMD as a child, keep the files fresh, reload or restart it on change; exit with its code')
     .usage('[--env] [options] -- CMD [ARGS...]')
     .argument('<command...>', 'the program to run and its arguments (after --)')
-    .option('--with-env', "also put every parameter in the child's environment (MYSQL_PASSWORD, ...); `--env` right before `--` means the same")
+    // `--env` here is rewritten to `--with-env` before parsing (exec-args.ts): the help says `--env`.
+    .option('--with-env', "also put every parameter in the child's environment (MYSQL_PASSWORD, ...); right before `--` or another option (`--env NAME` chooses the environment)")
+    .configureHelp({ optionTerm: (option) => (option.long === '--with-env' ? '--env' : option.flags) })
+    .showHelpAfterError('(put `--` before the command and its arguments: ssm-render exec [--env] [options] -- CMD [ARGS...]; run with --help for usage)')
     .option('--wait <duration>', WAIT, '60s')
     .option('--interval <duration>', INTERVAL)
     .option('--listen <host:port>', LISTEN)

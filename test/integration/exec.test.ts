@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
 import { eventually, msg, startCli, type LiveCli } from '../support/cli-process';
-import { isolatedEnv } from '../support/run-cli';
+import { isolatedEnv, runCli } from '../support/run-cli';
 import { scratch } from '../support/tmp';
 
 const CANARY = 'CANARY-exec-9a7b';
@@ -134,8 +134,84 @@ describe('exec', () => {
     expect(exit.code).toBe(128 + 10);
     const cli2 = exec([], ['sh', '-c', 'exit 42']);
     expect((await cli2.exited).code).toBe(42);
-    const cli3 = exec([], ['/no/such/program']);
-    expect((await cli3.exited).code).toBe(127);
+  });
+
+  it('says why CMD cannot start: not found on PATH or no such file (127), permission denied (126); no "child started"', async () => {
+    const missing = exec([], ['no-such-command-3f9']);
+    expect((await missing.exited).code).toBe(127);
+    expect(missing.logs.find(msg('Cannot start the child: `no-such-command-3f9` not found on PATH'))).toMatchObject({ code: 'COMMAND_NOT_FOUND', exitCode: 127 });
+    expect(missing.logs.find(msg('child started'))).toBeUndefined();
+    const absent = exec([], ['/no/such/program']);
+    expect((await absent.exited).code).toBe(127);
+    expect(absent.logs.find(msg('Cannot start the child: `/no/such/program` does not exist'))).toBeDefined();
+    const script = dir.write('not-executable.sh', '#!/bin/sh\nexit 0\n');
+    const denied = exec([], [script]);
+    expect((await denied.exited).code).toBe(126);
+    expect(denied.logs.find(msg(`Cannot start the child \`${script}\`: permission denied`))).toMatchObject({ code: 'COMMAND_NOT_RUNNABLE', exitCode: 126 });
+  });
+
+  it('without `--` before the command, the error says to put it there; exec --help names the flag --env', async () => {
+    const forgot = await runCli(['exec', 'sh', '-c', 'true'], { cwd: dir.dir });
+    expect(forgot.code).toBe(2);
+    expect(forgot.stderr).toContain("unknown option '-c'");
+    expect(forgot.stderr).toContain('put `--` before the command and its arguments: ssm-render exec [--env] [options] -- CMD [ARGS...]');
+    const help = await runCli(['exec', '--help'], { cwd: dir.dir });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}--env {2,}also put every parameter in the child's environment/m);
+    expect(help.stdout).not.toContain('--with-env');
+  });
+
+  it('a signal to us that stops the child is a clean stop: exit 0 for SIGTERM and SIGINT, also when the child reports 128 + the signal', async () => {
+    for (const [signal, app] of [
+      ['SIGTERM', [process.execPath, '-e', 'setInterval(() => {}, 1000)']],
+      ['SIGINT', [process.execPath, '-e', 'setInterval(() => {}, 1000)']],
+      ['SIGTERM', ['sh', '-c', "trap 'exit 143' TERM; while :; do sleep 0.1; done"]],
+    ] as const) {
+      const cli = exec([], [...app]);
+      await cli.waitForLog(msg('child started'));
+      await new Promise((r) => setTimeout(r, 300));
+      cli.kill(signal);
+      const exit = await cli.exited;
+      expect(exit.code, `${signal} ${app.join(' ')}`).toBe(0);
+      expect(cli.logs.find(msg('child exited'))).toMatchObject({ stoppedBy: signal, status: 0 });
+    }
+  });
+
+  it('signals the child\'s whole process group: on SIGTERM its own children stop too, and when it exits, none is left running', async () => {
+    const alive = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    const grandchildren = () => (existsSync(dir.path('gc.pids')) ? readFileSync(dir.path('gc.pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+    const gc = dir.path('gc.pids');
+    const stopped = exec([], ['sh', '-c', `sleep 300 & echo $! >> ${gc}; sleep 300 & echo $! >> ${gc}; wait`]);
+    await eventually(() => (grandchildren().length === 2 ? true : undefined), 5_000, 'two grandchildren');
+    expect(grandchildren().every(alive)).toBe(true);
+    stopped.kill('SIGTERM');
+    expect((await stopped.exited).code).toBe(0);
+    expect(grandchildren().filter(alive)).toEqual([]);
+
+    rmSync(gc);
+    const left = exec([], ['sh', '-c', `sleep 300 & echo $! >> ${gc}; exit 3`]);
+    expect((await left.exited).code).toBe(3);
+    expect(grandchildren()).toHaveLength(1);
+    expect(grandchildren().filter(alive)).toEqual([]);
+  });
+
+  it('warns as PID 1 that orphans will not be reaped, and names the inits that do', async () => {
+    dir.write('ssm-render.yaml', `prefix: /APP\nenv: PROD\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n`);
+    const env = isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: fake.url });
+    const pid1 = ['bwrap', '--unshare-pid', '--as-pid-1', '--die-with-parent', '--dev-bind', '/', '/', '--proc', '/proc', '--chdir', dir.dir, process.execPath];
+    const cli = startCli(['exec', '--', 'sh', '-c', 'exit 0'], { cwd: dir.dir, env, node: pid1 });
+    running.push(cli);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.logs.find(msg('running as PID 1: processes orphaned by the child will not be reaped (zombies)'))?.['hint']).toMatch(/docker run --init.*tini/);
+    const plain = exec([], ['sh', '-c', 'exit 0']);
+    expect((await plain.exited).code).toBe(0);
+    expect(plain.logs.find(msg(/PID 1/))).toBeUndefined();
   });
 
   it('never starts the child when the first render fails', async () => {
