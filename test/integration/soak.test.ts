@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
-import { IMAGE } from '../support/pod-sandbox';
+import { IMAGE, imageNode } from '../support/pod-sandbox';
 import { isolatedEnv } from '../support/run-cli';
 import { scratch } from '../support/tmp';
 
@@ -40,9 +40,11 @@ describe('a day of watching, compressed with a virtual clock', () => {
       // Every 100 cycles from 1,000 on: RSS is a trend over samples, not two readings.
       SOAK_CHECKPOINTS: ['1', '100', ...Array.from({ length: 19 }, (_, i) => String(1_000 + 100 * i)), '2880'].join(','),
     });
-    // Node's flags as the image's ENTRYPOINT gives them (the heap sizing a sidecar runs with).
+    // The image's Node (22) with its ENTRYPOINT's flags (the heap sizing a sidecar runs with, and
+    // --disable-sigusr1, which Node 20 refuses) and its malloc variables.
     const nodeFlags = IMAGE.entrypoint.slice(1, -1);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', ...nodeFlags, harness], { env, maxBuffer: 1 << 20 });
+    const malloc = { MALLOC_ARENA_MAX: IMAGE.env['MALLOC_ARENA_MAX'], MALLOC_MMAP_THRESHOLD_: IMAGE.env['MALLOC_MMAP_THRESHOLD_'] };
+    const { stdout } = await promisify(execFile)(imageNode(), ['--expose-gc', ...nodeFlags, harness], { env: { ...env, ...malloc }, maxBuffer: 1 << 20 });
     const report = JSON.parse(stdout) as {
       cycles: number; virtualHours: number; rotations: number; changes: number; failures: number; calls: number; decryptions: number;
       rssMiB: Record<string, number>; detail: Record<string, { heapUsed: number }>;
