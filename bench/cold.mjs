@@ -63,7 +63,13 @@ function tools(job, bundles, url, latencyMs, image) {
       { name: `Node 22 floor: node -e 0 (${image.node.version})`, argv: [image.node.path, '-e', '0'], api: false, only0: true },
       { name: IMAGE_RENDER, argv: render, env: image.env, dir: 'out', check: wrote('out'), api: true, only0: true },
       { name: IMAGE_CACHED, argv: render, env: { ...image.env, NODE_COMPILE_CACHE: image.cache }, dir: 'out', check: wrote('out'), api: true, only0: true },
-      { name: IMAGE_SDK_ALONE, argv: [image.node.path, ...image.flags, bundles.sdkAlone, PATH], env: { ...image.env, NODE_COMPILE_CACHE: image.cache }, api: false, only0: true },
+      {
+        name: IMAGE_SDK_ALONE,
+        argv: [image.node.path, ...image.flags, bundles.sdkAlone, PATH],
+        env: { ...image.env, NODE_COMPILE_CACHE: image.cache },
+        api: false,
+        only0: true,
+      },
     );
   }
   return list.filter((t) => !t.only0 || latencyMs === 0);
@@ -149,7 +155,9 @@ export async function cold({ bundles, scratch, runs, ns, latencies, bucket, log 
         }
         const rows = list.map((t) => summarize(t, results.get(t), n));
         groups.push({ n, latencyMs, rateLimit: limited, rows });
-        log(`cold N=${n} ${latencyMs} ms: ${count} runs in ${((Date.now() - started) / 1000).toFixed(0)} s; ssm-render ${ms(rows.find((x) => x.tool === 'ssm-render render').wallMs)} ms`);
+        log(
+          `cold N=${n} ${latencyMs} ms: ${count} runs in ${((Date.now() - started) / 1000).toFixed(0)} s; ssm-render ${ms(rows.find((x) => x.tool === 'ssm-render render').wallMs)} ms`,
+        );
       }
     } finally {
       await fake.stop();
@@ -207,7 +215,9 @@ export function coldMarkdown(groups, { bucket }) {
     ? [
         '',
         `The SDK alone (N=${head.n}, ${head.latencyMs} ms) takes ${ms(alone.wallMs)} ms, ${ratio(alone.wallMs, floor.wallMs)} the floor, and peaks at ${mib(alone.maxrssKiB)} MiB` +
-          (alone22 && floor22 ? `; as the image would run it, ${ms(alone22.wallMs)} ms, ${ratio(alone22.wallMs, floor22.wallMs)} Node 22's floor, ${mib(alone22.maxrssKiB)} MiB.` : '.'),
+          (alone22 && floor22
+            ? `; as the image would run it, ${ms(alone22.wallMs)} ms, ${ratio(alone22.wallMs, floor22.wallMs)} Node 22's floor, ${mib(alone22.maxrssKiB)} MiB.`
+            : '.'),
         `No tool that reaches Parameter Store through \`@aws-sdk/client-ssm\` starts faster. ssm-render render takes ${ratio(me.wallMs, alone.wallMs)} that.`,
       ]
     : [];
@@ -231,19 +241,27 @@ export function coldMarkdown(groups, { bucket }) {
     '- floor: `node -e 0`. The ssm-render rows at 0 ms also show `ssm-render version` (load the bundle, print, exit).',
     '- SDK alone (at 0 ms): `bench/sdk-alone.mjs`, bundled. It loads `@aws-sdk/client-ssm`, resolves region, credentials and',
     '  endpoint, signs one `GetParametersByPath` and parses the empty page its request handler answers in memory: no socket.',
-    '- image (at 0 ms, when `npx -y node@22` works): the same render on Node 22 with the image\'s ENTRYPOINT flags, without and',
+    "- image (at 0 ms, when `npx -y node@22` works): the same render on Node 22 with the image's ENTRYPOINT flags, without and",
     '  with the compile cache its Dockerfile bakes in (made here the same way: the ENTRYPOINT running `version`), and the SDK alone',
     '  with those flags and that cache.',
     '',
     'Each group runs one warm-up round, then the runs in rotating order; under the 40 calls/s bucket each run waits for the',
     'bucket to refill what the previous one took. "throttled" is calls the fake counted minus the calls the tool made',
-    '(ssm-render\'s own count from its log line; ceil(N/10) pages for the others).',
+    "(ssm-render's own count from its log line; ceil(N/10) pages for the others).",
     '',
-    table(['N', 'latency', 'command', 'runs', 'wall ms', 'CPU ms', 'peak RSS MiB', 'API calls (fake, incl. throttled)', 'throttled', 'decryptions'], rows, 'rrlrrrrlrr'),
+    table(
+      ['N', 'latency', 'command', 'runs', 'wall ms', 'CPU ms', 'peak RSS MiB', 'API calls (fake, incl. throttled)', 'throttled', 'decryptions'],
+      rows,
+      'rrlrrrrlrr',
+    ),
     '',
     'Ratios of ssm-render render to the others (medians of the same run):',
     '',
-    table(['N', 'latency', 'wall / floor', 'wall / awscli', 'wall / SDK script', 'wall / SDK bundled', 'CPU / floor', 'CPU / awscli', 'CPU / SDK script'], ratios, 'rrrrrrrrr'),
+    table(
+      ['N', 'latency', 'wall / floor', 'wall / awscli', 'wall / SDK script', 'wall / SDK bundled', 'CPU / floor', 'CPU / awscli', 'CPU / SDK script'],
+      ratios,
+      'rrrrrrrrr',
+    ),
     ...share,
     ...sdkFloor,
     ...asImage,
@@ -259,8 +277,16 @@ export function coldTargets(groups) {
     const aws = find(head, 'awscli');
     const alone = find(head, SDK_ALONE);
     const sdk = alone ? `; the SDK alone, before any socket: ${ratio(alone.wallMs, floor.wallMs)} (${ms(alone.wallMs)} ms)` : '';
-    out.push({ target: 'Cold render N=100, 0 ms: wall <= 2.5x floor', figure: `${ratio(me.wallMs, floor.wallMs)} (${ms(me.wallMs)} / ${ms(floor.wallMs)} ms)${sdk}`, met: me.wallMs <= 2.5 * floor.wallMs });
-    out.push({ target: 'Cold render N=100, 0 ms: wall <= 0.35x awscli script', figure: `${ratio(me.wallMs, aws.wallMs)} (${ms(me.wallMs)} / ${ms(aws.wallMs)} ms)`, met: me.wallMs <= 0.35 * aws.wallMs });
+    out.push({
+      target: 'Cold render N=100, 0 ms: wall <= 2.5x floor',
+      figure: `${ratio(me.wallMs, floor.wallMs)} (${ms(me.wallMs)} / ${ms(floor.wallMs)} ms)${sdk}`,
+      met: me.wallMs <= 2.5 * floor.wallMs,
+    });
+    out.push({
+      target: 'Cold render N=100, 0 ms: wall <= 0.35x awscli script',
+      figure: `${ratio(me.wallMs, aws.wallMs)} (${ms(me.wallMs)} / ${ms(aws.wallMs)} ms)`,
+      met: me.wallMs <= 0.35 * aws.wallMs,
+    });
   }
   const unthrottled = groups.filter((g) => g.latencyMs === 0);
   if (unthrottled.length) {

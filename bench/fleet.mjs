@@ -37,7 +37,9 @@ export async function fleet({ bundles, scratch, fleetSize, fleetIntervalS, bucke
       const started = Date.now();
       const r = await runJson(bundles.fleet, { env, timeoutMs: (120 + 5 * fleetIntervalS) * 1000 });
       results.push(r);
-      log(`fleet ${label(r)}: ${r.rotation.converged}/${fleetSize} converged, max ${slowest(r.rotation)} s, ${r.totalFailedRefreshes} failed refreshes (${Math.round((Date.now() - started) / 1000)} s)`);
+      log(
+        `fleet ${label(r)}: ${r.rotation.converged}/${fleetSize} converged, max ${slowest(r.rotation)} s, ${r.totalFailedRefreshes} failed refreshes (${Math.round((Date.now() - started) / 1000)} s)`,
+      );
     } finally {
       await fake.stop();
     }
@@ -72,20 +74,31 @@ export function fleetMarkdown({ n, bucket, results }) {
     `${bucket.perSecond} calls/s bucket (burst ${bucket.burst}); the fake answers in 20 ms. All start at once; one interval after the last first`,
     'render, one SecureString rotates. Times in seconds from the rotation; "throttled" counts throttled attempts',
     'the clients saw (the SDK retries them); "failed" counts refreshes that failed after the SDK\'s retries. The',
-    'rotation lands one interval after the last first render, just after most instances\' first loop refresh, so the',
+    "rotation lands one interval after the last first render, just after most instances' first loop refresh, so the",
     'median is high by construction; the bound (interval + jitter) is about the maximum. The first row is what',
     '`watch` does unless told: ±10% jitter (and the first refresh at a random point of the first interval),',
     'standard retry, 8 attempts a call; the others each change one thing.',
     '',
     table(
-      ['jitter', 'retry', 'start-up: all rendered', 'steady interval: throttled / failed', 'converged', 'p50 s', 'p95 s', 'max s', 'bound s', 'throttled', 'failed refreshes', 'fake calls (rotation window)'],
+      [
+        'jitter',
+        'retry',
+        'start-up: all rendered',
+        'steady interval: throttled / failed',
+        'converged',
+        'p50 s',
+        'p95 s',
+        'max s',
+        'bound s',
+        'throttled',
+        'failed refreshes',
+        'fake calls (rotation window)',
+      ],
       rows,
       'llllrrrrrrrl',
     ),
     '',
-    `Failure codes (first-render retries and failed refreshes, whole run): ${results
-      .map((r) => `${label(r)}: ${calls(r.failureCodes)}`)
-      .join('; ')}.`,
+    `Failure codes (first-render retries and failed refreshes, whole run): ${results.map((r) => `${label(r)}: ${calls(r.failureCodes)}`).join('; ')}.`,
   ].join('\n');
 }
 

@@ -34,7 +34,20 @@ async function watchRun(job, fake, scratch, nodeFlags, naiveBundle, node = HOST_
     const failed = naive ? NaN : lines.filter((l) => l.includes('refresh failed')).length;
     const written = naive ? m.stdout.split('\n').filter((l) => l === 'written').length : NaN;
     const { total: calls } = await fake.stats();
-    return { node: node.version, nodeFlags, extraEnv, naive, status: m.status, maxrssKiB: m.maxrssKiB, cpuMs: m.cpuMs, calls, cycles, failed, rotations, written };
+    return {
+      node: node.version,
+      nodeFlags,
+      extraEnv,
+      naive,
+      status: m.status,
+      maxrssKiB: m.maxrssKiB,
+      cpuMs: m.cpuMs,
+      calls,
+      cycles,
+      failed,
+      rotations,
+      written,
+    };
   } finally {
     clearInterval(timer);
   }
@@ -51,12 +64,24 @@ export async function memory({ bundles, scratch, cycles, log }) {
     // As the image runs it: its Node (22) with its flags and environment, when npx can fetch that Node.
     const node22 = imageNode();
     const imageVars = imageEnv();
-    const image = node22 && [await watchRun(job, fake, scratch, flags, undefined, node22, imageVars), await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22, imageVars)];
+    const image = node22 && [
+      await watchRun(job, fake, scratch, flags, undefined, node22, imageVars),
+      await watchRun(job, fake, scratch, flags, bundles.naiveWatch, node22, imageVars),
+    ];
     const cli = image?.[0] ?? flagged;
-    log(`memory: peak RSS ${[plain, flagged, ...naive, ...(image ?? [])].map((r) => `${r.naive ? 'SDK loop' : 'watch'} ${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}`);
+    log(
+      `memory: peak RSS ${[plain, flagged, ...naive, ...(image ?? [])].map((r) => `${r.naive ? 'SDK loop' : 'watch'} ${mib(r.maxrssKiB)} MiB (${label(r)})`).join(', ')}`,
+    );
     const checkpoints = [...new Set([1, 100, 1_000, cycles])].filter((c) => c <= cycles).sort((a, b) => a - b);
     // On this machine's node, with the image's flags and the malloc variables its Dockerfile sets.
-    const env = cleanEnv(scratch, { ...imageVars, BENCH_URL: fake.url, BENCH_DIR: job.dir, BENCH_CYCLES: String(cycles), BENCH_ROTATE_EVERY: '100', BENCH_CHECKPOINTS: checkpoints.join(',') });
+    const env = cleanEnv(scratch, {
+      ...imageVars,
+      BENCH_URL: fake.url,
+      BENCH_DIR: job.dir,
+      BENCH_CYCLES: String(cycles),
+      BENCH_ROTATE_EVERY: '100',
+      BENCH_CHECKPOINTS: checkpoints.join(','),
+    });
     const soak = await runJson(bundles.memory, { env, nodeArgs: ['--expose-gc', ...flags], timeoutMs: Math.max(600, cycles) * 1000 });
     log(`memory: ${soak.cycles} cycles in ${soak.seconds} s`);
     return { plain, flagged, cli, naive, image, soak: { ...soak, node: HOST_NODE.version, nodeFlags: flags, extraEnv: imageVars } };
@@ -95,7 +120,19 @@ export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
     'replaces one .env file when its text changed (no YAML, no template, no health server, no redaction).',
     '',
     table(
-      ['process', 'node', 'peak RSS MiB', 'refresh cycles', 'rotations', 'files replaced', 'failed refreshes', 'exit', 'CPU ms in all', 'API calls', 'CPU ms a call'],
+      [
+        'process',
+        'node',
+        'peak RSS MiB',
+        'refresh cycles',
+        'rotations',
+        'files replaced',
+        'failed refreshes',
+        'exit',
+        'CPU ms in all',
+        'API calls',
+        'CPU ms a call',
+      ],
       [plain, flagged, ...naive, ...(image ?? [])].map((r) => [
         r.naive ? 'SDK loop' : 'ssm-render watch',
         nodeColumn(r),
@@ -117,7 +154,11 @@ export function memoryMarkdown({ plain, flagged, naive = [], image, soak }) {
     `100 cycles (${int(soak.rotations)} rotations, ${int(soak.changes)} renders, ${int(soak.failedRefreshes)} failed refreshes, ${int(soak.calls)} API calls, ${int(soak.seconds)} s).`,
     `"RSS" is as sampled; then a full GC and RSS / heap after it. Peak RSS of this process: ${soak.peakRssMiB.toFixed(1)} MiB.`,
     '',
-    table(['after cycle', 'RSS MiB', 'RSS after GC MiB', 'heap used MiB', 'heap total MiB', 'new / old / code space MiB', 'external MiB', 'at s'], rows, 'rrrrrrrr'),
+    table(
+      ['after cycle', 'RSS MiB', 'RSS after GC MiB', 'heap used MiB', 'heap total MiB', 'new / old / code space MiB', 'external MiB', 'at s'],
+      rows,
+      'rrrrrrrr',
+    ),
   ].join('\n');
 }
 
@@ -126,7 +167,13 @@ export function memoryTargets({ plain, cli, naive = [], image, soak }) {
   const at = (cycle) => soak.checkpoints.find((c) => c.cycle === cycle);
   const from = at(100);
   const to = soak.checkpoints.at(-1);
-  const out = [{ target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB', figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node, flags and variables: ${mib(loop.maxrssKiB)} MiB` : ''}`, met: cli.maxrssKiB <= 64 * 1024 }];
+  const out = [
+    {
+      target: 'Peak RSS of `watch` at N=1,000 <= 64 MiB',
+      figure: `${mib(cli.maxrssKiB)} MiB as the image runs it (${label(cli)}; ${mib(plain.maxrssKiB)} MiB with plain node ${plain.node}; real process, wait4); ${soak.peakRssMiB.toFixed(1)} MiB in the long in-process run${loop ? `; the SDK loop alone, same node, flags and variables: ${mib(loop.maxrssKiB)} MiB` : ''}`,
+      met: cli.maxrssKiB <= 64 * 1024,
+    },
+  ];
   if (from && to && to.cycle > 100) {
     const growth = (to.rssMiB / from.rssMiB - 1) * 100;
     const heap = (to.heapUsedMiB / from.heapUsedMiB - 1) * 100;

@@ -25,22 +25,42 @@ function summary(label, list) {
   const ops = [...new Set(list.flatMap((c) => Object.keys(c.calls)))];
   const byOp = Object.fromEntries(ops.map((op) => [op, median(list.map((c) => c.calls[op] ?? 0))]));
   const spread = (k) => `${int(Math.min(...list.map((c) => c[k])))}–${int(Math.max(...list.map((c) => c[k])))}`;
-  return { label, byOp, decryptions: pick('decryptions'), files: pick('filesWritten'), bytes: pick('bytesWritten'), cpuMs: pick('cpuMs'), wallMs: pick('wallMs'), spread: { decryptions: spread('decryptions'), files: spread('filesWritten'), bytes: spread('bytesWritten') }, count: list.length };
+  return {
+    label,
+    byOp,
+    decryptions: pick('decryptions'),
+    files: pick('filesWritten'),
+    bytes: pick('bytesWritten'),
+    cpuMs: pick('cpuMs'),
+    wallMs: pick('wallMs'),
+    spread: { decryptions: spread('decryptions'), files: spread('filesWritten'), bytes: spread('bytesWritten') },
+    count: list.length,
+  };
 }
 
 export function refreshSummaries(r) {
   return [
     summary('first render (in-process)', [r.first]),
     summary('no change, first cycles', r.modes.warmup),
-    summary('no change', r.modes.unchanged), summary(`1% changed (${r.rotatedPerCycle} a cycle)`, r.modes.rotated),
+    summary('no change', r.modes.unchanged),
+    summary(`1% changed (${r.rotatedPerCycle} a cycle)`, r.modes.rotated),
   ];
 }
 
 export function refreshMarkdown(r) {
-  const rows = refreshSummaries(r).map((s) => [s.label, int(s.count), calls(s.byOp), `${int(s.decryptions)} (${s.spread.decryptions})`, `${int(s.files)} (${s.spread.files})`, `${int(s.bytes)} (${s.spread.bytes})`, ms(s.cpuMs), ms(s.wallMs)]);
+  const rows = refreshSummaries(r).map((s) => [
+    s.label,
+    int(s.count),
+    calls(s.byOp),
+    `${int(s.decryptions)} (${s.spread.decryptions})`,
+    `${int(s.files)} (${s.spread.files})`,
+    `${int(s.bytes)} (${s.spread.bytes})`,
+    ms(s.cpuMs),
+    ms(s.wallMs),
+  ]);
   return [
     `${int(r.parameters)} parameters (half SecureString), three destinations, the fake at 0 ms latency, no rate limit. Each`,
-    'cycle is the loop\'s own `refreshCycle` (log at info); CPU is the whole process\'s user + sys for the cycle. The first',
+    "cycle is the loop's own `refreshCycle` (log at info); CPU is the whole process's user + sys for the cycle. The first",
     `${r.modes.warmup.length} no-change cycles are shown apart (V8 is still optimising); then medians over ${r.cycles} cycles a row (min–max`,
     `in brackets). Failed refreshes: ${r.failedRefreshes}; throttled attempts: ${r.throttled}.`,
     '',

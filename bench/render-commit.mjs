@@ -67,7 +67,9 @@ export async function renderCommit({ bundles, scratch, runs, log }) {
     ];
     groups.push({ n, bytes: reports.total[0].bytes, rows });
     const { afterFetch, withoutTemplate } = headRows({ rows });
-    log(`render N=${n}: first ${ms(rows[0].firstCpu)} ms CPU, ${ms(afterFetch.firstCpu)} after a real fetch (${ms(withoutTemplate.firstCpu)} without the template)`);
+    log(
+      `render N=${n}: first ${ms(rows[0].firstCpu)} ms CPU, ${ms(afterFetch.firstCpu)} after a real fetch (${ms(withoutTemplate.firstCpu)} without the template)`,
+    );
   }
   return groups;
 }

@@ -34,7 +34,11 @@ const { values: flags } = parseArgs({
   },
   strict: true,
 });
-const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const count = (name, s, min = 1) => {
   const v = Number(s);
   if (!Number.isInteger(v) || v < min) throw new Error(`Expected --${name} to be an integer >= ${min}, got \`${s}\``);
@@ -110,7 +114,15 @@ try {
     '',
   ];
   const goals = targets.length
-    ? ['## Targets', '', table(['target', 'figure', 'result'], targets.map((t) => [t.target, t.figure, t.met ? 'met' : '**not met**'])), '']
+    ? [
+        '## Targets',
+        '',
+        table(
+          ['target', 'figure', 'result'],
+          targets.map((t) => [t.target, t.figure, t.met ? 'met' : '**not met**']),
+        ),
+        '',
+      ]
     : [];
   const earlier = flags.compare ? describeRun(flags.compare) : '';
   const compared = flags.compare ? [`## Compared with ${flags.compare}${earlier ? ` (${earlier})` : ''}`, '', compare(flags.compare, raw), ''] : [];

@@ -17,7 +17,9 @@ export async function writeThirdPartyLicenses(metafile, bundle, file) {
   for (const dir of dirs) {
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
     const text = await licenseText(dir);
-    sections.push(`${pkg.name}@${pkg.version} (${pkg.license ?? 'see below'})\n${'-'.repeat(72)}\n${text || `License: ${pkg.license ?? 'unknown'} (the package ships no license file)`}\n`);
+    sections.push(
+      `${pkg.name}@${pkg.version} (${pkg.license ?? 'see below'})\n${'-'.repeat(72)}\n${text || `License: ${pkg.license ?? 'unknown'} (the package ships no license file)`}\n`,
+    );
   }
   await writeFile(file, `Third-party software bundled in ${bundle}\n${'='.repeat(72)}\n\n${sections.join('\n')}`);
   return dirs.length;

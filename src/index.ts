@@ -18,13 +18,7 @@
 
 /** Parameter Store: `getParameter`, `getParametersByPath`, `putParameter`, `deleteParameter`. */
 export { ParameterStore } from './library/parameter-store';
-export type {
-  GetParameterOptions,
-  GetParametersByPathOptions,
-  ParameterStoreOptions,
-  PutParameterInput,
-  PutParameterResult,
-} from './library/parameter-store';
+export type { GetParameterOptions, GetParametersByPathOptions, ParameterStoreOptions, PutParameterInput, PutParameterResult } from './library/parameter-store';
 
 /** The merged settings and data in the guide's precedence, the same as the CLI renders. */
 export { loadConfig } from './library/load-config';

@@ -17,7 +17,10 @@ async function report(world: World, error: unknown): Promise<number> {
     return error.exitCode;
   }
   // An unexpected error: its message could hold anything, so only its kind is reported.
-  log.error({ code: 'INTERNAL', kind: (error as Error)?.name, stack: (error as Error)?.stack?.split('\n').slice(1, 6).join('\n') }, 'unexpected internal error; please report it');
+  log.error(
+    { code: 'INTERNAL', kind: (error as Error)?.name, stack: (error as Error)?.stack?.split('\n').slice(1, 6).join('\n') },
+    'unexpected internal error; please report it',
+  );
   return 1;
 }
 

@@ -62,7 +62,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < size; i++) {
     const dir = join(base, String(i));
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'ssm-render.yaml'), `prefix: /BENCH\nenv: PROD\nwatch: { interval: ${intervalMs}ms, jitter: ${jitter} }\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n`);
+    writeFileSync(
+      join(dir, 'ssm-render.yaml'),
+      `prefix: /BENCH\nenv: PROD\nwatch: { interval: ${intervalMs}ms, jitter: ${jitter} }\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n`,
+    );
     const { deps, counts, codes: instanceCodes, close } = await openWatch(dir, url, { log, redactor: new Redactor(), clock: realClock, stop: stop.signal });
     all.push(counts);
     codesOf.push(instanceCodes);
@@ -94,7 +97,12 @@ async function main(): Promise<void> {
 
   await sleep(intervalMs);
   const before = { throttled: sum(all, 'throttled'), failed: sum(all, 'failedRefreshes'), refreshes: sum(all, 'changed') + sum(all, 'unchanged') };
-  const steady = { throttled: before.throttled - atReady.throttled, failedRefreshes: before.failed, refreshes: before.refreshes - readyCount(), seconds: intervalMs / 1000 };
+  const steady = {
+    throttled: before.throttled - atReady.throttled,
+    failedRefreshes: before.failed,
+    refreshes: before.refreshes - readyCount(),
+    seconds: intervalMs / 1000,
+  };
   await control(url, 'reset-counters', {});
   rotatedAt = Date.now();
   await control(url, 'put', { name, value: target, type: 'SecureString' });
@@ -121,7 +129,19 @@ async function main(): Promise<void> {
   stop.abort();
   await Promise.race([Promise.all(loops), sleep(10_000)]);
   closers.forEach((close) => close());
-  print({ size, intervalMs, jitter, retryMode: env['AWS_RETRY_MODE'] ?? 'standard', attempts: Number(env['AWS_MAX_ATTEMPTS'] ?? LOOP_MAX_ATTEMPTS), startup, steady, rotation, warnings, failureCodes: codes, totalFailedRefreshes: sum(all, 'failedRefreshes') });
+  print({
+    size,
+    intervalMs,
+    jitter,
+    retryMode: env['AWS_RETRY_MODE'] ?? 'standard',
+    attempts: Number(env['AWS_MAX_ATTEMPTS'] ?? LOOP_MAX_ATTEMPTS),
+    startup,
+    steady,
+    rotation,
+    warnings,
+    failureCodes: codes,
+    totalFailedRefreshes: sum(all, 'failedRefreshes'),
+  });
   // Sockets of 300 clients may linger a moment; the report is out.
   setTimeout(() => process.exit(0), 100).unref();
 }

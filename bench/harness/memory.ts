@@ -51,16 +51,21 @@ async function main(): Promise<void> {
   };
   await firstRender(deps, 0);
   checkpoint();
-  await watchLoop(deps, async () => void (changes += 1), cycles, async () => {
-    cycle += 1;
-    if (cycle % rotateEvery === 0) {
-      rotations += 1;
-      await control(url, 'put', { name: rotating, value: `rotated-${rotations}`, type: 'SecureString' });
-    }
-    // The fake keeps a record of every request until told to forget; keep it small.
-    if (cycle % 200 === 0) await control(url, 'reset-counters', {});
-    if (checkpoints.has(cycle)) checkpoint();
-  });
+  await watchLoop(
+    deps,
+    async () => void (changes += 1),
+    cycles,
+    async () => {
+      cycle += 1;
+      if (cycle % rotateEvery === 0) {
+        rotations += 1;
+        await control(url, 'put', { name: rotating, value: `rotated-${rotations}`, type: 'SecureString' });
+      }
+      // The fake keeps a record of every request until told to forget; keep it small.
+      if (cycle % 200 === 0) await control(url, 'reset-counters', {});
+      if (checkpoints.has(cycle)) checkpoint();
+    },
+  );
   close();
   print({
     parameters: seed.length,

@@ -44,7 +44,13 @@ async function main(): Promise<void> {
     const after = fileIds(files);
     const written = files.filter((_, i) => before[i] !== after[i]);
     const stats = await fakeStats(url);
-    return { ...timing, calls: stats.calls, decryptions: stats.decryptions, filesWritten: written.length, bytesWritten: sizes(written).reduce((a, b) => a + b, 0) };
+    return {
+      ...timing,
+      calls: stats.calls,
+      decryptions: stats.decryptions,
+      filesWritten: written.length,
+      bytesWritten: sizes(written).reduce((a, b) => a + b, 0),
+    };
   };
 
   const first = await measureCycle(() => firstRender(deps, 0));
@@ -64,7 +70,15 @@ async function main(): Promise<void> {
     rotated.push(await measureCycle(() => refreshCycle(deps, onChange, 'timer')));
   }
   close();
-  print({ parameters: seed.length, rotatedPerCycle: perCycle, first, modes: { warmup: warming, unchanged, rotated }, failedRefreshes: counts.failedRefreshes, warnings, throttled: counts.throttled });
+  print({
+    parameters: seed.length,
+    rotatedPerCycle: perCycle,
+    first,
+    modes: { warmup: warming, unchanged, rotated },
+    failedRefreshes: counts.failedRefreshes,
+    warnings,
+    throttled: counts.throttled,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -75,7 +75,10 @@ async function renderFetching(base: Omit<RenderDeps, 'source'>): Promise<{ param
 }
 
 async function main(): Promise<void> {
-  const config = readConfig({ argv: [], env, cwd: dir, stdout: () => undefined }, { config: join(dir, env['BENCH_CONFIG'] ?? 'ssm-render.yaml'), endpointUrl: env['BENCH_URL'] });
+  const config = readConfig(
+    { argv: [], env, cwd: dir, stdout: () => undefined },
+    { config: join(dir, env['BENCH_CONFIG'] ?? 'ssm-render.yaml'), endpointUrl: env['BENCH_URL'] },
+  );
   const fetched = env['BENCH_URL'] !== undefined;
   if (fetched && mode !== 'total') throw new Error('BENCH_URL goes with BENCH_MODE=total');
   const log = await createLogger({ level: 'warn', format: 'json', redactor: new Redactor(), write: () => undefined });

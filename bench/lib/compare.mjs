@@ -34,7 +34,10 @@ function headlines(raw) {
   for (const r of raw.fleet?.results ?? []) {
     // Runs from before the attempts column made 3 attempts (the SDK's default).
     const at = `fleet jitter ${r.jitter} ${r.retryMode} ${r.attempts ?? 3} attempts`;
-    out.push([`${at}: max convergence s`, r.rotation.maxMs === null ? NaN : r.rotation.maxMs / 1000, ms], [`${at}: failed refreshes`, r.totalFailedRefreshes, int]);
+    out.push(
+      [`${at}: max convergence s`, r.rotation.maxMs === null ? NaN : r.rotation.maxMs / 1000, ms],
+      [`${at}: failed refreshes`, r.totalFailedRefreshes, int],
+    );
   }
   return out;
 }

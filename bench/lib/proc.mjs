@@ -13,7 +13,9 @@ const PYTHON = '/usr/bin/python3';
 
 /** The node flags the image's ENTRYPOINT puts before the bundle (the Dockerfile says). */
 export function imageNodeFlags() {
-  const line = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8').split('\n').findLast((l) => l.startsWith('ENTRYPOINT '));
+  const line = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8')
+    .split('\n')
+    .findLast((l) => l.startsWith('ENTRYPOINT '));
   const argv = JSON.parse(line.slice('ENTRYPOINT '.length));
   // --disable-sigusr1 changes nothing the bench measures, and Node 20 (the host's) refuses it.
   return argv.slice(1, -1).filter((flag) => flag !== '--disable-sigusr1');
@@ -46,7 +48,11 @@ let node22;
 export function imageNode() {
   if (node22 !== undefined) return node22 ?? undefined;
   try {
-    const path = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const path = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     node22 = { path, version: execFileSync(path, ['--version'], { encoding: 'utf8' }).trim() };
   } catch {
     node22 = null;

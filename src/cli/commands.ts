@@ -20,7 +20,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .description('fetch the parameters once, render every destination, write the files atomically, exit')
     .option('--dry-run', 'fetch and render, print which files would change, write nothing')
     .option('--format <format>', `render every parameter in a built-in format (${FORMAT_NAMES.join('|')}) ...`)
-    .option('--output <file>', '... into this one file, instead of the config file\'s templates (with --format)')
+    .option('--output <file>', "... into this one file, instead of the config file's templates (with --format)")
     .option('--dialect <dialect>', `dotenv dialect for --format dotenv (${DIALECTS.join('|')})`)
     .action((_opts: unknown, command: Command) => run(async () => (await import('./render')).renderCommand(world, command.optsWithGlobals())));
 
@@ -39,7 +39,10 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .usage('[--env] [options] -- CMD [ARGS...]')
     .argument('<command...>', 'the program to run and its arguments (after --)')
     // `--env` here is rewritten to `--with-env` before parsing (exec-args.ts): the help says `--env`.
-    .option('--with-env', "also put every parameter in the child's environment (MYSQL_PASSWORD, ...); right before `--` or another option (`--env NAME` chooses the environment)")
+    .option(
+      '--with-env',
+      "also put every parameter in the child's environment (MYSQL_PASSWORD, ...); right before `--` or another option (`--env NAME` chooses the environment)",
+    )
     .configureHelp({ optionTerm: (option) => (option.long === '--with-env' ? '--env' : option.flags) })
     .showHelpAfterError('(put `--` before the command and its arguments: ssm-render exec [--env] [options] -- CMD [ARGS...]; run with --help for usage)')
     .option('--wait <duration>', WAIT, '60s')
@@ -67,7 +70,9 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('-r, --recursive', "every level below PATH (default: PATH's own parameters, and its sub-paths as `path` rows)")
     .option('--format <format>', `output format: ${LS_FORMATS.join('|')} (default table)`)
     .option('--show-values', 'print the values (decrypted); masked otherwise')
-    .action((path: string | undefined, _opts: unknown, command: Command) => run(async () => (await import('./ls')).lsCommand(world, path, command.optsWithGlobals())));
+    .action((path: string | undefined, _opts: unknown, command: Command) =>
+      run(async () => (await import('./ls')).lsCommand(world, path, command.optsWithGlobals())),
+    );
 
   program
     .command('put')
@@ -88,7 +93,9 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .description('delete a parameter (every version); asks on a terminal unless --yes, refuses without --yes elsewhere')
     .argument('<name>', 'a full name or a key relative to /<prefix>/<env>/')
     .option('-y, --yes', 'delete without asking')
-    .action((name: string, _opts: unknown, command: Command) => run(async () => (await import('./delete')).deleteCommand(world, name, command.optsWithGlobals())));
+    .action((name: string, _opts: unknown, command: Command) =>
+      run(async () => (await import('./delete')).deleteCommand(world, name, command.optsWithGlobals())),
+    );
 
   program
     .command('health-check')

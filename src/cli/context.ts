@@ -14,17 +14,14 @@ import { rememberSession, type Session, type World } from './world';
 
 export type { Session, World } from './world';
 
-
 export interface CommonOptions extends GlobalFlags {
   readonly logLevel?: string;
   readonly logFormat?: string;
 }
 
-
 function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   return value === undefined ? fallback : oneOf(name, value, allowed);
 }
-
 
 /** The logger every command logs through: JSON on stderr, pretty on a terminal or when asked. */
 export async function openSession(world: World, options: CommonOptions): Promise<Session> {

@@ -24,7 +24,9 @@ export async function deleteCommand(world: World, raw: string, options: DeleteOp
   const name = resolveName(raw, config.settings, 'write');
   const input = world.stdin ?? processInput();
   if (!options.yes && !input.isTTY) {
-    throw new NotConfirmedError(`Refusing to delete ${name} without confirmation: standard input is not a terminal`, { hint: 'pass --yes to delete without asking' });
+    throw new NotConfirmedError(`Refusing to delete ${name} without confirmation: standard input is not a terminal`, {
+      hint: 'pass --yes to delete without asking',
+    });
   }
   const store = await openStore(config);
   try {

@@ -22,7 +22,7 @@ function settingLines(config: Config, sdkRegion: string | undefined): SettingLin
     line('USE_PARAMETER_STORE', s.useParameterStore.value, s.useParameterStore.from),
     line('LOCAL_DEV_MODE', s.localDevMode.value, s.localDevMode.from),
     line('ENV', s.env.value, s.env.from),
-    line('AWS_REGION', s.region?.value ?? sdkRegion, s.region?.from ?? (sdkRegion ? 'the SDK\'s shared config (aws configure)' : undefined)),
+    line('AWS_REGION', s.region?.value ?? sdkRegion, s.region?.from ?? (sdkRegion ? "the SDK's shared config (aws configure)" : undefined)),
     line('PARAMETER_STORE_PREFIX', s.prefix.value, s.prefix.from),
     line('config file', s.configFile ?? '(none)', '-'),
     line('.env files', s.envFiles.join(', ') || '(none)', '-'),
@@ -41,14 +41,19 @@ async function awsChecks(world: World, config: Config, onRegion: (region: string
   }
   try {
     onRegion(store.region);
-    checks.push(ok('region', `${store.region} (from ${s.region?.from ?? 'the SDK\'s shared config'})`));
+    checks.push(ok('region', `${store.region} (from ${s.region?.from ?? "the SDK's shared config"})`));
     const endpoint = await findEndpoint(store.client, s.endpoint, world.env, store.region);
     checks.push(ok('endpoint', `${endpoint.value} (from ${endpoint.from})`));
     const where = describeSettingsPath(s);
     if (where === undefined) {
-      checks.push(failed('path', new ConfigError('No Parameter Store path: the prefix or the env is not set', {
-        hint: 'set PARAMETER_STORE_PREFIX (e.g. /ELASMETRICS) and ENV (e.g. STAGING), or --prefix and --env, or `prefix:` and `env:` in ssm-render.yaml',
-      })));
+      checks.push(
+        failed(
+          'path',
+          new ConfigError('No Parameter Store path: the prefix or the env is not set', {
+            hint: 'set PARAMETER_STORE_PREFIX (e.g. /ELASMETRICS) and ENV (e.g. STAGING), or --prefix and --env, or `prefix:` and `env:` in ssm-render.yaml',
+          }),
+        ),
+      );
     } else {
       checks.push(ok('path', `${where}; prefix from ${s.prefix.from}`));
     }
@@ -71,7 +76,12 @@ export async function healthCheckCommand(world: World, options: HealthOptions): 
   let sdkRegion: string | undefined;
   const checks = config.settings.local.value
     ? await checkLocal(config)
-    : await awsChecks(world, config, (r) => (sdkRegion = r), (value) => redactor.add([{ value, secure: true }]));
+    : await awsChecks(
+        world,
+        config,
+        (r) => (sdkRegion = r),
+        (value) => redactor.add([{ value, secure: true }]),
+      );
   const report = summarize(config.settings.local.value, settingLines(config, sdkRegion), checks);
   world.stdout(options.json ? formatHealthJson(report) : formatHealthText(report));
   return report.exitCode;

@@ -27,14 +27,19 @@ const MARK = { ok: 'ok', fail: 'FAIL', skip: 'skip' } as const;
 
 /** The text report: settings and where each came from, one line per check, hints under failures, a verdict. */
 export function formatHealthText(report: HealthReport): string {
-  let out = `settings:\n${textTable(report.settings.map((s) => [s.name, s.value, s.from]), '  ')}checks:\n`;
+  let out = `settings:\n${textTable(
+    report.settings.map((s) => [s.name, s.value, s.from]),
+    '  ',
+  )}checks:\n`;
   const width = Math.max(...report.checks.map((c) => c.check.length));
   for (const c of report.checks) {
     out += `  ${MARK[c.status].padEnd(4)}  ${c.check.padEnd(width)}  ${c.detail}\n`;
     if (c.status === 'fail' && c.hint) out += `  ${''.padEnd(4)}  ${''.padEnd(width)}  hint: ${c.hint}\n`;
   }
   const failed = report.checks.filter((c) => c.status === 'fail').length;
-  out += report.ok ? `healthy: all ${report.checks.length} checks passed\n` : `unhealthy: ${failed} of ${report.checks.length} checks failed (exit ${report.exitCode})\n`;
+  out += report.ok
+    ? `healthy: all ${report.checks.length} checks passed\n`
+    : `unhealthy: ${failed} of ${report.checks.length} checks failed (exit ${report.exitCode})\n`;
   return out;
 }
 

@@ -25,15 +25,27 @@ export async function iamPolicyCommand(world: World, options: PolicyOptions): Pr
   await openSession(world, options);
   const config = readConfig(world, options, { requirePath: false });
   if (!config.settings.pathKnown) {
-    throw new ConfigError('iam-policy needs the prefix and the env to name the parameters', { hint: 'set PARAMETER_STORE_PREFIX and ENV (or --prefix and --env, or `prefix:` and `env:` in ssm-render.yaml)' });
+    throw new ConfigError('iam-policy needs the prefix and the env to name the parameters', {
+      hint: 'set PARAMETER_STORE_PREFIX and ENV (or --prefix and --env, or `prefix:` and `env:` in ssm-render.yaml)',
+    });
   }
   if (options.kmsKeyArn !== undefined) {
     const problem = kmsKeyArnProblem(options.kmsKeyArn);
-    if (problem) throw new ConfigError(`\`--kms-key-arn\` \`${options.kmsKeyArn}\` cannot be used: ${problem}`, { hint: 'find it with `aws kms describe-key --key-id alias/NAME`' });
+    if (problem)
+      throw new ConfigError(`\`--kms-key-arn\` \`${options.kmsKeyArn}\` cannot be used: ${problem}`, {
+        hint: 'find it with `aws kms describe-key --key-id alias/NAME`',
+      });
   }
   const account = options.accountId ?? '*';
   if (account !== '*' && !/^\d{12}$/.test(account)) throw new ConfigError(`Expected \`--account-id\` to be 12 digits, got \`${account}\``);
   const region = await resolveRegion(config.settings.region?.value);
-  const policy = buildPolicy({ region, account, path: config.settings.path, parameters: [...config.parameters.values()], readWrite: options.readWrite === true, kmsKeyArn: options.kmsKeyArn });
+  const policy = buildPolicy({
+    region,
+    account,
+    path: config.settings.path,
+    parameters: [...config.parameters.values()],
+    readWrite: options.readWrite === true,
+    kmsKeyArn: options.kmsKeyArn,
+  });
   world.stdout(`${JSON.stringify(policy, null, 2)}\n`);
 }

@@ -56,7 +56,10 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   if (loaded.templates.length === 0) {
     throw new ConfigError('Nothing to render: no `templates:` in the config file', { hint: 'add a `templates:` list to ssm-render.yaml' });
   }
-  const config: Config = { ...loaded, watch: { ...loaded.watch, intervalMs: durationFlag('--interval', options.interval, loaded.watch.intervalMs, CALL_SPACING) } };
+  const config: Config = {
+    ...loaded,
+    watch: { ...loaded.watch, intervalMs: durationFlag('--interval', options.interval, loaded.watch.intervalMs, CALL_SPACING) },
+  };
   const waitMs = durationFlag('--wait', options.wait, 60_000, ANY_DURATION);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;

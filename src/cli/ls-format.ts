@@ -74,6 +74,8 @@ export function formatDocument(format: 'dotenv' | 'yaml', items: readonly Listed
         return true;
       }
     })?.key;
-    throw new RenderError(`The value of \`${key ?? '?'}\` cannot be written as ${format}: ${error.reason}`, { hint: 'use --format json, which holds any value' });
+    throw new RenderError(`The value of \`${key ?? '?'}\` cannot be written as ${format}: ${error.reason}`, {
+      hint: 'use --format json, which holds any value',
+    });
   }
 }

@@ -17,7 +17,8 @@ export function resolveName(raw: string, settings: Settings, use: NameUse): stri
     name = `${settings.path}${raw}`;
   }
   const problem = nameProblem(name, use);
-  if (problem !== undefined) throw new ConfigError(`\`${raw}\` cannot be a parameter name: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/MYSQL/PASSWORD or MYSQL/PASSWORD' });
+  if (problem !== undefined)
+    throw new ConfigError(`\`${raw}\` cannot be a parameter name: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/MYSQL/PASSWORD or MYSQL/PASSWORD' });
   return name;
 }
 

@@ -36,7 +36,14 @@ function request(name: string, options: PutOptions): Omit<PutInput, 'value'> {
   if (options.description !== undefined && options.description.length > 1024) {
     throw new ConfigError(`Expected \`--description\` to be at most 1024 characters, got ${options.description.length}`);
   }
-  return { name, type, description: options.description, overwrite: options.overwrite === true, keyId: options.keyId, tier: optional('--tier', options.tier, TIERS) };
+  return {
+    name,
+    type,
+    description: options.description,
+    overwrite: options.overwrite === true,
+    keyId: options.keyId,
+    tier: optional('--tier', options.tier, TIERS),
+  };
 }
 
 /** `ssm-render put NAME [VALUE|-]`: store a parameter; refuses to replace one without --overwrite. */

@@ -19,7 +19,9 @@ interface RenderOptions extends CommonOptions {
 function outputFlag(options: RenderOptions) {
   if (options.output === undefined && options.format === undefined) {
     if (options.dialect === undefined) return undefined;
-    throw new ConfigError('`--dialect` applies to `--format dotenv --output FILE`, given without them', { hint: 'e.g. ssm-render render --format dotenv --dialect python --output app.env' });
+    throw new ConfigError('`--dialect` applies to `--format dotenv --output FILE`, given without them', {
+      hint: 'e.g. ssm-render render --format dotenv --dialect python --output app.env',
+    });
   }
   if (options.output === undefined || options.format === undefined) {
     throw new ConfigError('`--format` and `--output` go together', { hint: 'e.g. ssm-render render --format dotenv --output /secrets/app.env' });

@@ -12,7 +12,9 @@ export function logSettingsRead(log: Logger, config: Config, cwd: string, output
   const envFiles = s.envFiles.map((f) => resolve(cwd, f));
   const notRendered = outputFlag ? (s.file.templates?.length ?? 0) : 0;
   const read = [s.configFile ? `config file ${s.configFile}` : 'no config file', envFiles.length > 0 ? `.env files ${envFiles.join(', ')}` : 'no .env file'];
-  const mode = s.local.value ? `local dev mode (from ${s.local.from}): values from the environment, .env files and defaults, no AWS call` : `Parameter Store ${s.path}`;
+  const mode = s.local.value
+    ? `local dev mode (from ${s.local.from}): values from the environment, .env files and defaults, no AWS call`
+    : `Parameter Store ${s.path}`;
   const skipped = notRendered > 0 ? `; --format/--output: the config file's ${notRendered} template${notRendered === 1 ? ' is' : 's are'} not rendered` : '';
   log.info(
     {

@@ -18,7 +18,13 @@ export async function watchCommand(world: World, options: LoopOptions): Promise<
     if (first === undefined) return;
     await loop.afterCycle();
     log.info(
-      { path: config.settings.local.value ? undefined : config.settings.path, parameters: first.data.entries.size, written: first.written.length, unchanged: first.unchanged.length, intervalMs: config.watch.intervalMs },
+      {
+        path: config.settings.local.value ? undefined : config.settings.path,
+        parameters: first.data.entries.size,
+        written: first.written.length,
+        unchanged: first.unchanged.length,
+        intervalMs: config.watch.intervalMs,
+      },
       'first render complete, watching',
     );
     await watchLoop(deps, (written) => notifyChange(config.onChange, written, log, deps.metrics), Infinity, loop.afterCycle);

@@ -146,7 +146,13 @@ export function resolveConfig(input: ConfigInput): Config {
   const file = settings.file;
   // `render --format F --output FILE` is a run of that one file: the config's templates are left out.
   const asked = input.output
-    ? [{ entry: { format: input.output.format, destination: input.output.destination, dialect: input.output.dialect }, origin: OUTPUT_FLAGS, baseDir: input.cwd }]
+    ? [
+        {
+          entry: { format: input.output.format, destination: input.output.destination, dialect: input.output.dialect },
+          origin: OUTPUT_FLAGS,
+          baseDir: input.cwd,
+        },
+      ]
     : (file.templates ?? []).map((entry, i) => ({ entry, origin: inFile(i), baseDir: settings.baseDir }));
   const seen = new Map<string, string>();
   const templates = asked.map(({ entry, origin, baseDir }) => {

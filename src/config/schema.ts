@@ -58,7 +58,12 @@ const template = z
         ctx.issues.push({ code: 'custom', message: 'exactly one of `source` (a template) or `format` (a built-in format)', input: t, path: [] });
       }
       if (t.format !== undefined && t.escape !== undefined) {
-        ctx.issues.push({ code: 'custom', message: 'absent: `escape` applies to templates, a built-in format escapes for itself', input: t.escape, path: ['escape'] });
+        ctx.issues.push({
+          code: 'custom',
+          message: 'absent: `escape` applies to templates, a built-in format escapes for itself',
+          input: t.escape,
+          path: ['escape'],
+        });
       }
     }),
   );
@@ -76,7 +81,9 @@ const watch = z.strictObject({
 const onChange = z
   .strictObject({
     command: z.optional(
-      z.array(text('a program or argument'), { error: 'a list: the program and its arguments, e.g. ["sh", "-c", "..."]' }).check(z.minLength(1, { error: 'a list with at least the program' })),
+      z
+        .array(text('a program or argument'), { error: 'a list: the program and its arguments, e.g. ["sh", "-c", "..."]' })
+        .check(z.minLength(1, { error: 'a list with at least the program' })),
     ),
     timeout: z.optional(duration(POSITIVE_DURATION)),
     signal: z.optional(signal),
@@ -117,9 +124,15 @@ export const configFileSchema = z.strictObject({
   ),
   required: z.optional(z.array(relativeKey, { error: 'a list of relative keys such as `MYSQL/PASSWORD`' })),
   aliases: z.optional(
-    z.record(relativeKey, z.union([text('an environment variable name'), z.array(text('an environment variable name'))], { error: 'an environment variable name or a list of them' }), {
-      error: 'a mapping of relative keys to environment variable names',
-    }),
+    z.record(
+      relativeKey,
+      z.union([text('an environment variable name'), z.array(text('an environment variable name'))], {
+        error: 'an environment variable name or a list of them',
+      }),
+      {
+        error: 'a mapping of relative keys to environment variable names',
+      },
+    ),
   ),
   allow_empty: z.optional(z.boolean({ error: '`true` or `false`' })),
   defaults: z.optional(

@@ -86,7 +86,7 @@ export function fileLayer(file: string, layer: 'yaml' | 'json'): DataEntry[] {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
     throw new ConfigError(`Cannot read defaults file \`${file}\` (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
-      hint: 'check `defaults.files` in the config file; relative paths start at the config file\'s directory',
+      hint: "check `defaults.files` in the config file; relative paths start at the config file's directory",
       cause,
     });
   }

@@ -80,7 +80,14 @@ function plain(value: unknown): unknown {
 export async function loadConfig<Sections extends object = Record<never, never>>(options: LoadConfigOptions = {}): Promise<LoadedConfig & Sections> {
   const environment = options.environment ?? process.env;
   const config = resolveConfig({
-    flags: { config: options.configFile, prefix: options.prefix, env: options.env, region: options.region, endpointUrl: options.endpoint, local: options.local },
+    flags: {
+      config: options.configFile,
+      prefix: options.prefix,
+      env: options.env,
+      region: options.region,
+      endpointUrl: options.endpoint,
+      local: options.local,
+    },
     env: environment,
     cwd: options.cwd ?? process.cwd(),
   });
@@ -88,7 +95,9 @@ export async function loadConfig<Sections extends object = Record<never, never>>
   // The SDK reads process.env itself; variables handed in must be passed on explicitly.
   const endpoint = s.endpoint?.value ?? environment['AWS_ENDPOINT_URL_SSM'] ?? environment['AWS_ENDPOINT_URL'];
   const own = options.client === undefined && !s.local.value;
-  const client = s.local.value ? undefined : (options.client ?? (await createSsmClient({ region: s.region?.value, endpoint, requestTimeoutMs: config.requestTimeoutMs })));
+  const client = s.local.value
+    ? undefined
+    : (options.client ?? (await createSsmClient({ region: s.region?.value, endpoint, requestTimeoutMs: config.requestTimeoutMs })));
   try {
     const region = client ? await client.config.region() : s.region?.value;
     const site = client ? { client, region } : undefined;
@@ -97,11 +106,14 @@ export async function loadConfig<Sections extends object = Record<never, never>>
       USE_PARAMETER_STORE: s.useParameterStore,
       LOCAL_DEV_MODE: s.localDevMode,
       ENV: s.env,
-      AWS_REGION: s.region ?? (region ? { value: region, from: 'the SDK\'s shared config (aws configure)' } : undefined),
+      AWS_REGION: s.region ?? (region ? { value: region, from: "the SDK's shared config (aws configure)" } : undefined),
       PARAMETER_STORE_PREFIX: s.prefix,
     };
     const context = templateContext(data, { env: s.env.value, prefix: s.prefix.value, path: s.path, region, local: s.local.value });
-    return { ...(plain(context) as Record<string, unknown>), meta: { env: s.env.value, prefix: s.prefix.value, path: s.path, region, local: s.local.value, settings } } as LoadedConfig & Sections;
+    return {
+      ...(plain(context) as Record<string, unknown>),
+      meta: { env: s.env.value, prefix: s.prefix.value, path: s.path, region, local: s.local.value, settings },
+    } as LoadedConfig & Sections;
   } finally {
     if (own) client?.destroy();
   }

@@ -47,16 +47,19 @@ const invalid = (message: string) => new InvalidRequestError(message);
 
 function checkName(name: unknown, use: NameUse): string {
   const problem = typeof name === 'string' ? nameProblem(name, use) : 'a name is a string';
-  if (problem !== undefined || typeof name !== 'string') throw new InvalidRequestError(`\`${String(name)}\` cannot be a parameter name: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/MYSQL/PASSWORD' });
+  if (problem !== undefined || typeof name !== 'string')
+    throw new InvalidRequestError(`\`${String(name)}\` cannot be a parameter name: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/MYSQL/PASSWORD' });
   return name;
 }
 
 function checkPut(input: PutParameterInput): void {
   checkName(input.name, 'write');
-  if (typeof input.value !== 'string' || input.value === '') throw new InvalidRequestError(`The value for ${input.name} must be a non-empty string`, { hint: 'Parameter Store needs at least one character' });
+  if (typeof input.value !== 'string' || input.value === '')
+    throw new InvalidRequestError(`The value for ${input.name} must be a non-empty string`, { hint: 'Parameter Store needs at least one character' });
   if (input.type !== undefined) oneOf('type', input.type, PARAMETER_TYPES, invalid);
   if (input.tier !== undefined) oneOf('tier', input.tier, PARAMETER_TIERS, invalid);
-  if (input.keyId !== undefined && input.type !== undefined && input.type !== 'SecureString') throw new InvalidRequestError(`\`keyId\` applies to SecureString parameters, but \`type\` is ${input.type}`);
+  if (input.keyId !== undefined && input.type !== undefined && input.type !== 'SecureString')
+    throw new InvalidRequestError(`\`keyId\` applies to SecureString parameters, but \`type\` is ${input.type}`);
 }
 
 /**
@@ -100,7 +103,8 @@ export class ParameterStore {
   /** Every parameter under `path`, keyed relative to it: `{ PASSWORD: '...', USER: '...', 'REPLICA/HOST': '...' }`. */
   async getParametersByPath(path: string, options: GetParametersByPathOptions = {}): Promise<Record<string, string>> {
     const problem = typeof path === 'string' ? pathProblem(path) : 'a path is a string';
-    if (problem !== undefined) throw new InvalidRequestError(`\`${String(path)}\` cannot be a parameter path: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/MYSQL/' });
+    if (problem !== undefined)
+      throw new InvalidRequestError(`\`${String(path)}\` cannot be a parameter path: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/MYSQL/' });
     const base = withTrailingSlash(path);
     const { source } = await this.#connect();
     const found = await source.byPath(base, { recursive: options.recursive !== false, decrypt: options.decrypt !== false });

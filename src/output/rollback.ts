@@ -19,7 +19,8 @@ export interface RollbackOutcome {
 }
 
 /** The old owner, when this process may set it (root, or a file that was its own). */
-const oldOwner = (before: Existing, self: Identity): Owner | undefined => (self.uid === 0 || before.uid === self.uid ? { uid: before.uid, gid: before.gid } : undefined);
+const oldOwner = (before: Existing, self: Identity): Owner | undefined =>
+  self.uid === 0 || before.uid === self.uid ? { uid: before.uid, gid: before.gid } : undefined;
 
 async function restoreAttributes(fs: CommitFs, destination: string, before: Existing, self: Identity): Promise<void> {
   const now = await fs.lstat(destination);
@@ -68,6 +69,9 @@ export async function rollBack(fs: CommitFs, applied: readonly Applied[], self: 
       failed.unshift({ destination: step.destination, code: e.cause?.code ?? e.code ?? 'EIO' });
     }
   }
-  await syncDirectories(applied.map((a) => dirname(a.destination)), fs).catch(() => undefined);
+  await syncDirectories(
+    applied.map((a) => dirname(a.destination)),
+    fs,
+  ).catch(() => undefined);
   return { restored, failed };
 }

@@ -24,7 +24,8 @@ export function abandonTemps(): void {
 }
 
 /** A fresh temp name beside the destination: `.NAME.ssm-render-XXXXXXXXXXXX.tmp`. */
-export const tempName = (destination: string): string => join(dirname(destination), `.${basename(destination)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
+export const tempName = (destination: string): string =>
+  join(dirname(destination), `.${basename(destination)}${TEMP_MARK}${randomBytes(6).toString('hex')}.tmp`);
 
 const isTempOf = (destination: string, name: string): boolean => name.startsWith(`.${basename(destination)}${TEMP_MARK}`) && name.endsWith('.tmp');
 

@@ -10,8 +10,7 @@ import { AUTO, VERBATIM } from './transform';
 const { SafeString } = Handlebars;
 type Safe = InstanceType<typeof SafeString>;
 
-const missing = (options: HelperOptions) =>
-  new TemplateProblem(`Missing key \`${sourceOf(options)}\``, lineOf(options), 'missing');
+const missing = (options: HelperOptions) => new TemplateProblem(`Missing key \`${sourceOf(options)}\``, lineOf(options), 'missing');
 
 /**
  * A helper called with too few arguments: Handlebars passes its options in the place of the first

@@ -38,7 +38,10 @@ function renderFormat(t: TemplateConfig, all: readonly Entry[]): string {
         if (inner instanceof Unrepresentable) {
           const dialect = t.format === 'dotenv' ? ` (dialect ${t.dialect})` : '';
           throw new UnrepresentableValueError(`The value of \`${e.key}\` cannot be written as ${t.format}${dialect} to ${t.destination}: ${inner.reason}`, {
-            hint: t.format === 'dotenv' ? 'choose the `dialect:` of the program that reads the file (node, python, literal), or use another format' : 'use another format for this destination',
+            hint:
+              t.format === 'dotenv'
+                ? 'choose the `dialect:` of the program that reads the file (node, python, literal), or use another format'
+                : 'use another format for this destination',
           });
         }
       }
@@ -52,7 +55,7 @@ function readTemplate(t: TemplateConfig): string {
     return readFileSync(t.source as string, 'utf8');
   } catch (cause) {
     throw new ConfigError(`Cannot read template \`${t.source}\` (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
-      hint: 'relative `source` paths start at the config file\'s directory',
+      hint: "relative `source` paths start at the config file's directory",
       cause,
     });
   }

@@ -61,7 +61,9 @@ function toRenderError(error: unknown, file: string): RenderError {
       });
     }
     if (error.kind === 'value') {
-      return new UnrepresentableValueError(message, { hint: 'write it with another helper ({{json X}}, {{base64 X}}), pick another `dialect:`, or change the value' });
+      return new UnrepresentableValueError(message, {
+        hint: 'write it with another helper ({{json X}}, {{base64 X}}), pick another `dialect:`, or change the value',
+      });
     }
     return new TemplateSyntaxError(message);
   }

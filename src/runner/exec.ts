@@ -43,10 +43,20 @@ export function stoppedStatus(exit: ChildExit, signal: NodeJS.Signals): number {
 function reportStartError(log: Logger, program: string, exit: ChildExit): void {
   const where = program.includes('/') ? `\`${program}\` does not exist` : `\`${program}\` not found on PATH`;
   if (exit.startError === 'ENOENT') {
-    log.error({ code: 'COMMAND_NOT_FOUND', exitCode: 127, hint: program.includes('/') ? 'check the path after `--`' : `check the name, or give its full path; PATH is ${process.env['PATH'] ?? '(unset)'}` }, `Cannot start the child: ${where}`);
+    log.error(
+      {
+        code: 'COMMAND_NOT_FOUND',
+        exitCode: 127,
+        hint: program.includes('/') ? 'check the path after `--`' : `check the name, or give its full path; PATH is ${process.env['PATH'] ?? '(unset)'}`,
+      },
+      `Cannot start the child: ${where}`,
+    );
   } else {
     const why = exit.startError === 'EACCES' ? 'permission denied' : exit.startError;
-    log.error({ code: 'COMMAND_NOT_RUNNABLE', exitCode: 126, hint: `check that \`${program}\` is an executable file (chmod +x) that this user may run` }, `Cannot start the child \`${program}\`: ${why}`);
+    log.error(
+      { code: 'COMMAND_NOT_RUNNABLE', exitCode: 126, hint: `check that \`${program}\` is an executable file (chmod +x) that this user may run` },
+      `Cannot start the child \`${program}\`: ${why}`,
+    );
   }
 }
 
@@ -61,7 +71,10 @@ export async function runExec(deps: LoopDeps, options: ExecOptions): Promise<num
   if (first === undefined) return 0;
   await options.afterCycle?.();
   if (process.pid === 1) {
-    log.warn({ hint: 'run it under an init: `docker run --init`, tini, ECS initProcessEnabled, or Kubernetes shareProcessNamespace' }, 'running as PID 1: processes orphaned by the child will not be reaped (zombies)');
+    log.warn(
+      { hint: 'run it under an init: `docker run --init`, tini, ECS initProcessEnabled, or Kubernetes shareProcessNamespace' },
+      'running as PID 1: processes orphaned by the child will not be reaped (zombies)',
+    );
   }
 
   const program = options.argv[0] as string;

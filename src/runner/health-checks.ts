@@ -49,11 +49,16 @@ async function probeOne(check: string, key: string, name: string, probe: StorePr
     if (error instanceof ParameterNotFoundError) {
       const { prefix, env } = config.settings;
       const hint = `read ${describePath(config)}: ENV decides the path, so check ENV and PARAMETER_STORE_PREFIX (names are case-sensitive), or create it with \`ssm-render put\``;
-      const plain = new ParameterNotFoundError(`Parameter not found: ${name}`, [name], { hint: name.startsWith(config.settings.path) ? hint : 'names are case-sensitive; check the name under `parameters:`' });
+      const plain = new ParameterNotFoundError(`Parameter not found: ${name}`, [name], {
+        hint: name.startsWith(config.settings.path) ? hint : 'names are case-sensitive; check the name under `parameters:`',
+      });
       const explained = explain ? await withNearMisses(plain, probe.nearMisses, { prefix: prefix.value, env: env.value }) : plain;
       return failed(check, explained, key, `${key}: missing (${name})`);
     }
-    const what = error instanceof SsmRenderError && error.code === 'KMS_ACCESS_DENIED' ? `${key}: present but cannot be decrypted (${error.message})` : `${key}: ${(error as Error).message}`;
+    const what =
+      error instanceof SsmRenderError && error.code === 'KMS_ACCESS_DENIED'
+        ? `${key}: present but cannot be decrypted (${error.message})`
+        : `${key}: ${(error as Error).message}`;
     return failed(check, error, key, what);
   }
 }
@@ -109,7 +114,15 @@ export async function checkLocal(config: Config): Promise<HealthCheck[]> {
       continue;
     }
     const variables = [envNameOf(key), ...(config.aliases.get(key) ?? [])];
-    checks.push({ check: 'required', status: 'fail', detail: `${key}: missing (set ${variables.join(' or ')})`, key, code: missing.code, hint: missing.hint, exitCode: 3 });
+    checks.push({
+      check: 'required',
+      status: 'fail',
+      detail: `${key}: missing (set ${variables.join(' or ')})`,
+      key,
+      code: missing.code,
+      hint: missing.hint,
+      exitCode: 3,
+    });
   }
   return checks;
 }

@@ -20,7 +20,12 @@ export function describePath(config: Config): string {
   return `${path} (ENV=${env.value} from ${env.from})`;
 }
 
-async function parameterStore(config: Config, source: ParameterSource, signal: AbortSignal | undefined, finder: NearMissFinder | undefined): Promise<DataEntry[]> {
+async function parameterStore(
+  config: Config,
+  source: ParameterSource,
+  signal: AbortSignal | undefined,
+  finder: NearMissFinder | undefined,
+): Promise<DataEntry[]> {
   try {
     return await fromParameterStore(config, source, signal);
   } catch (error) {

@@ -4,9 +4,7 @@ import type { Parameter, ParameterSource } from '../source/types';
 import { fingerprintFiles } from './fingerprint';
 import { renderOnce, type RenderOutcome } from './render-once';
 
-export type RefreshResult =
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'rendered'; readonly outcome: RenderOutcome };
+export type RefreshResult = { readonly kind: 'unchanged' } | { readonly kind: 'rendered'; readonly outcome: RenderOutcome };
 
 /** What the last good render was made of: enough to tell, cheaply, whether anything changed since. */
 interface Known {
@@ -78,7 +76,9 @@ export class Refresher {
     const listing = await source.byPath(config.settings.path, { decrypt: false, signal });
     const named = await this.namedVersions(source, known, signal);
     const pathChanged = listing.length !== known.byPath.size || listing.some((p) => !sameVersion(known.byPath.get(p.name), p));
-    const namedChanged = [...named].some(([n, p]) => !sameVersion(known.named.get(n), p) || (n.startsWith(SECRETS_MANAGER) && p.value !== known.named.get(n)?.value));
+    const namedChanged = [...named].some(
+      ([n, p]) => !sameVersion(known.named.get(n), p) || (n.startsWith(SECRETS_MANAGER) && p.value !== known.named.get(n)?.value),
+    );
     if (!pathChanged && !namedChanged && inputs === known.inputs && (await fingerprintFiles(destinations)) === known.outputs) {
       return { kind: 'unchanged' };
     }

@@ -46,7 +46,10 @@ export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
     dryRun: deps.dryRun,
     signal: deps.signal,
     onInPlaceWrite: (destination) =>
-      log.warn({ destination }, 'rename onto the destination failed with EBUSY (a single-file bind mount?); rewrote it in place, which is not atomic: mount the directory instead'),
+      log.warn(
+        { destination },
+        'rename onto the destination failed with EBUSY (a single-file bind mount?); rewrote it in place, which is not atomic: mount the directory instead',
+      ),
   });
   return { ...result, data };
 }

@@ -112,7 +112,14 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
     recordSuccess(deps, outcome);
     metrics.refresh(outcome.written.length > 0 ? 'changed' : 'unchanged', durationMs);
     log.info(
-      { reason, parameters: outcome.data.entries.size, written: outcome.written.length, unchanged: outcome.unchanged.length, ...delta(deps.stats, calls, decryptions), durationMs },
+      {
+        reason,
+        parameters: outcome.data.entries.size,
+        written: outcome.written.length,
+        unchanged: outcome.unchanged.length,
+        ...delta(deps.stats, calls, decryptions),
+        durationMs,
+      },
       outcome.written.length > 0 ? 'refresh: files changed' : 'refresh: rendered, no file changed',
     );
     if (outcome.written.length > 0) await onChange(outcome.written, outcome.data);

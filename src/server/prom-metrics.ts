@@ -16,14 +16,43 @@ export async function createPromMetrics(): Promise<PromMetrics> {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'ssm_render_' });
   const registers = [registry];
-  const refreshes = new client.Counter({ name: 'ssm_render_refreshes_total', help: 'Refreshes by result: changed (files written), unchanged, failed.', labelNames: ['result'], registers });
-  const duration = new client.Histogram({ name: 'ssm_render_refresh_duration_seconds', help: 'Time a refresh took.', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
+  const refreshes = new client.Counter({
+    name: 'ssm_render_refreshes_total',
+    help: 'Refreshes by result: changed (files written), unchanged, failed.',
+    labelNames: ['result'],
+    registers,
+  });
+  const duration = new client.Histogram({
+    name: 'ssm_render_refresh_duration_seconds',
+    help: 'Time a refresh took.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
   const errors = new client.Counter({ name: 'ssm_render_errors_total', help: 'Failed refreshes by error code.', labelNames: ['code'], registers });
-  const calls = new client.Counter({ name: 'ssm_render_parameter_store_calls_total', help: 'Parameter Store API calls by operation and outcome (after SDK retries).', labelNames: ['operation', 'outcome'], registers });
-  const throttles = new client.Counter({ name: 'ssm_render_throttles_total', help: 'Throttling responses from Parameter Store, counting every attempt the SDK retried.', registers });
+  const calls = new client.Counter({
+    name: 'ssm_render_parameter_store_calls_total',
+    help: 'Parameter Store API calls by operation and outcome (after SDK retries).',
+    labelNames: ['operation', 'outcome'],
+    registers,
+  });
+  const throttles = new client.Counter({
+    name: 'ssm_render_throttles_total',
+    help: 'Throttling responses from Parameter Store, counting every attempt the SDK retried.',
+    registers,
+  });
   const decryptions = new client.Counter({ name: 'ssm_render_decryptions_total', help: 'SecureString values asked for with decryption.', registers });
-  const files = new client.Counter({ name: 'ssm_render_files_total', help: 'Destinations per render by result: written or unchanged.', labelNames: ['result'], registers });
-  const notifications = new client.Counter({ name: 'ssm_render_notifications_total', help: 'Notifications to the app by kind and result.', labelNames: ['kind', 'result'], registers });
+  const files = new client.Counter({
+    name: 'ssm_render_files_total',
+    help: 'Destinations per render by result: written or unchanged.',
+    labelNames: ['result'],
+    registers,
+  });
+  const notifications = new client.Counter({
+    name: 'ssm_render_notifications_total',
+    help: 'Notifications to the app by kind and result.',
+    labelNames: ['kind', 'result'],
+    registers,
+  });
   const parameters = new client.Gauge({ name: 'ssm_render_parameters', help: 'Keys in the last good render.', registers });
   const lastSuccess = new client.Gauge({ name: 'ssm_render_last_success_timestamp_seconds', help: 'Unix time of the last good refresh.', registers });
   for (const result of ['changed', 'unchanged', 'failed']) refreshes.inc({ result }, 0);

@@ -64,7 +64,7 @@ function kmsError(error: AwsLikeError, ctx: AwsCallContext): KmsAccessError {
       cause: error,
     });
   }
-  return new KmsAccessError(`KMS refused to decrypt a SecureString in ${ctx.resource}${where}`, 'kms:Decrypt', key ?? 'the parameter\'s KMS key', {
+  return new KmsAccessError(`KMS refused to decrypt a SecureString in ${ctx.resource}${where}`, 'kms:Decrypt', key ?? "the parameter's KMS key", {
     hint: `allow kms:Decrypt${key ? ` on ${key}` : ''} for this role, with the condition kms:ViaService = ssm.${ctx.region ?? '<region>'}.amazonaws.com, and check the key policy; \`ssm-render iam-policy --kms-key-arn ARN\` prints the statement`,
     cause: error,
   });
@@ -149,12 +149,13 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
 }
 
 function validationHint(operation: string, message: string): string {
-  if (/tier|maximum parameter value|4096|8192/i.test(message)) return 'the value is longer than its tier allows (Standard: 4 KB): pass --tier Advanced (8 KB) or Intelligent-Tiering';
+  if (/tier|maximum parameter value|4096|8192/i.test(message))
+    return 'the value is longer than its tier allows (Standard: 4 KB): pass --tier Advanced (8 KB) or Intelligent-Tiering';
   if (/type is required/i.test(message)) return 'a new parameter needs a type: pass --type String, StringList or SecureString';
   if (/KeyId/i.test(message)) return '--key-id applies to SecureString parameters only';
   if (/name|path/i.test(message)) return 'names start with /, hold only letters, digits and _ . - between slashes, and do not start with aws or ssm';
   if (operation === 'GetParametersByPath' || operation === 'GetParameters') return 'check the path and the parameter names in the config';
-  return 'check the name, the type, the tier and the value\'s size (AWS\'s own message is not shown: it can quote the value)';
+  return "check the name, the type, the tier and the value's size (AWS's own message is not shown: it can quote the value)";
 }
 
 /** The errors only a write can meet: each names the parameter and the way out. */
@@ -171,10 +172,13 @@ function writeError(name: string, ctx: AwsCallContext, cause: unknown): SsmRende
         cause,
       });
     case 'ParameterMaxVersionLimitExceeded':
-      return new LimitExceededError(`Parameter ${ctx.resource} has 100 versions and its oldest carries a label, so no version can be added (ParameterMaxVersionLimitExceeded)`, {
-        hint: 'move that label to a newer version (aws ssm label-parameter-version), then put again',
-        cause,
-      });
+      return new LimitExceededError(
+        `Parameter ${ctx.resource} has 100 versions and its oldest carries a label, so no version can be added (ParameterMaxVersionLimitExceeded)`,
+        {
+          hint: 'move that label to a newer version (aws ssm label-parameter-version), then put again',
+          cause,
+        },
+      );
     case 'HierarchyLevelLimitExceededException':
       return new InvalidRequestError(`Parameter name ${ctx.resource} has more than 15 levels (HierarchyLevelLimitExceededException)`, {
         hint: 'a name can have at most 15 levels of /',

@@ -26,7 +26,12 @@ const FEATURES: ReadonlyArray<[string, CredentialKind, (env: Env) => string]> = 
   ['CREDENTIALS_PROCESS', 'process', () => 'credential_process'],
   ['CREDENTIALS_PROFILE_SOURCE_PROFILE', 'profile', (env) => `role assumed from profile \`${env['AWS_PROFILE'] ?? 'default'}\``],
   ['CREDENTIALS_PROFILE', 'profile', (env) => `shared credentials profile \`${env['AWS_PROFILE'] ?? 'default'}\``],
-  ['CREDENTIALS_HTTP', 'container', (env) => `container credentials (ECS task role or EKS Pod Identity: ${env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ? 'AWS_CONTAINER_CREDENTIALS_FULL_URI' : 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'})`],
+  [
+    'CREDENTIALS_HTTP',
+    'container',
+    (env) =>
+      `container credentials (ECS task role or EKS Pod Identity: ${env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ? 'AWS_CONTAINER_CREDENTIALS_FULL_URI' : 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'})`,
+  ],
   ['CREDENTIALS_IMDS', 'instance-metadata', () => 'EC2 instance metadata (instance role)'],
   ['CREDENTIALS_ENV_VARS', 'environment', (env) => `environment variables (AWS_ACCESS_KEY_ID${env['AWS_SESSION_TOKEN'] ? ' with AWS_SESSION_TOKEN' : ''})`],
   ['CREDENTIALS_CODE', 'code', () => 'credentials given in code'],
@@ -35,9 +40,10 @@ const FEATURES: ReadonlyArray<[string, CredentialKind, (env: Env) => string]> = 
 /** Name the kind of source from the SDK's credential feature marks, or from the variables when it left none. */
 export function credentialSource(features: Readonly<Record<string, unknown>> | undefined, env: Env): CredentialSource {
   for (const [feature, kind, describe] of FEATURES) if (features?.[feature] !== undefined) return { kind, description: describe(env) };
-  if (env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] || env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']) return { kind: 'container', description: 'container credentials (ECS task role or EKS Pod Identity)' };
+  if (env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] || env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'])
+    return { kind: 'container', description: 'container credentials (ECS task role or EKS Pod Identity)' };
   if (env['AWS_ACCESS_KEY_ID']) return { kind: 'environment', description: 'environment variables (AWS_ACCESS_KEY_ID)' };
-  return { kind: 'unknown', description: 'the SDK\'s default chain (source not reported)' };
+  return { kind: 'unknown', description: "the SDK's default chain (source not reported)" };
 }
 
 /** Ask the client's own credential chain for credentials; only the kind of source comes back. */

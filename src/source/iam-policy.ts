@@ -65,7 +65,12 @@ export function buildPolicy(input: PolicyInput): PolicyDocument {
     },
   ];
   if (references.length > 0) {
-    statements.push({ Sid: 'ReadReferencedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [...new Set(references.map((id) => secretArn(id, arn)))] });
+    statements.push({
+      Sid: 'ReadReferencedSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: [...new Set(references.map((id) => secretArn(id, arn)))],
+    });
   }
   statements.push({ Sid: 'DecryptSecureStrings', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: keys, Condition: via });
   if (input.readWrite) {

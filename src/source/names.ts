@@ -40,7 +40,13 @@ export function pathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return 'a path starts with /';
   if (path === '/') return undefined;
   const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
-  if (trimmed.slice(1).split('/').some((s) => !SEGMENT.test(s))) return 'each level holds only letters, digits and _ . -';
+  if (
+    trimmed
+      .slice(1)
+      .split('/')
+      .some((s) => !SEGMENT.test(s))
+  )
+    return 'each level holds only letters, digits and _ . -';
   return undefined;
 }
 

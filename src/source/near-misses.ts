@@ -36,7 +36,12 @@ function layoutOf(name: string, query: NearMissQuery): Layout | undefined {
 function tailOf(name: string, layout: Layout | undefined): string {
   const base = layout?.env !== undefined ? `${layout.prefix}/${layout.env}/` : undefined;
   if (base !== undefined && name.startsWith(base)) return name.slice(base.length);
-  return name.split('/').filter((p) => p !== '').pop() ?? name;
+  return (
+    name
+      .split('/')
+      .filter((p) => p !== '')
+      .pop() ?? name
+  );
 }
 
 function rootOf(name: string, layout: Layout | undefined): string | undefined {
@@ -84,7 +89,11 @@ export function nearMissFinder(admin: ParameterAdmin, options: NearMissOptions =
   const maxShown = options.maxShown ?? 5;
   return async (query) => {
     const signal = AbortSignal.timeout(timeoutMs);
-    const search = (filters: ParameterStringFilter[]) => admin.describe(filters, { maxPages: 1, signal }).then((found) => found.map((p) => p.name)).catch(() => [] as string[]);
+    const search = (filters: ParameterStringFilter[]) =>
+      admin
+        .describe(filters, { maxPages: 1, signal })
+        .then((found) => found.map((p) => p.name))
+        .catch(() => [] as string[]);
     const shown: string[] = [];
     for (const asked of query.names.filter((n) => !n.startsWith('/aws/')).slice(0, 3)) {
       const name = asked.endsWith('/') ? asked : splitSelector(asked).name;
@@ -111,7 +120,11 @@ export function nearMissFinder(admin: ParameterAdmin, options: NearMissOptions =
 }
 
 /** The same not-found error, its hint led by the near misses (when the finder found any). */
-export async function withNearMisses(error: ParameterNotFoundError, finder: NearMissFinder | undefined, layout: Omit<NearMissQuery, 'names'> = {}): Promise<ParameterNotFoundError> {
+export async function withNearMisses(
+  error: ParameterNotFoundError,
+  finder: NearMissFinder | undefined,
+  layout: Omit<NearMissQuery, 'names'> = {},
+): Promise<ParameterNotFoundError> {
   const nearMisses = finder ? await finder({ names: error.names, ...layout }).catch(() => []) : [];
   if (nearMisses.length === 0) return error;
   return new ParameterNotFoundError(error.message, error.names, {

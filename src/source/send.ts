@@ -9,12 +9,7 @@ import type {
 import { fromAwsError } from './aws-errors';
 
 export type SsmCommand =
-  | GetParametersByPathCommand
-  | GetParametersCommand
-  | GetParameterCommand
-  | PutParameterCommand
-  | DeleteParameterCommand
-  | DescribeParametersCommand;
+  GetParametersByPathCommand | GetParametersCommand | GetParameterCommand | PutParameterCommand | DeleteParameterCommand | DescribeParametersCommand;
 
 /** The one thing ssm-render needs of an SSMClient, so tests can hand in the real client or another. */
 export interface SsmSender {
@@ -49,7 +44,12 @@ export async function sendCommand<T>(site: CallSite, spec: CallSpec<T>): Promise
     return out;
   } catch (raw) {
     const error = fromAwsError(raw, { operation: spec.operation, resource: spec.resource, region: site.region });
-    site.onCall?.({ operation: spec.operation, outcome: 'code' in error ? String(error.code) : error.name, decrypted: 0, durationMs: performance.now() - started });
+    site.onCall?.({
+      operation: spec.operation,
+      outcome: 'code' in error ? String(error.code) : error.name,
+      decrypted: 0,
+      durationMs: performance.now() - started,
+    });
     throw error;
   }
 }

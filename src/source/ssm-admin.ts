@@ -121,7 +121,12 @@ export function ssmAdmin(site: CallSite): ParameterAdmin {
       let token: string | undefined;
       for (let page = 0; page < maxPages; page++) {
         const command = new DescribeParametersCommand({ ParameterFilters: [...filters], MaxResults: 50, NextToken: token });
-        const out = await sendCommand<{ Parameters?: ParameterMetadata[]; NextToken?: string }>(site, { operation: 'DescribeParameters', resource: 'parameters', command, signal });
+        const out = await sendCommand<{ Parameters?: ParameterMetadata[]; NextToken?: string }>(site, {
+          operation: 'DescribeParameters',
+          resource: 'parameters',
+          command,
+          signal,
+        });
         found.push(...(out.Parameters ?? []).map(toInfo));
         token = out.NextToken || undefined;
         if (token === undefined) break;

@@ -31,7 +31,9 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     // The SDK's own lookup (environment, then profile), only with another default.
-    ...(options.defaultMaxAttempts === undefined ? {} : { maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: options.defaultMaxAttempts }) }),
+    ...(options.defaultMaxAttempts === undefined
+      ? {}
+      : { maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: options.defaultMaxAttempts }) }),
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
       requestTimeout: options.requestTimeoutMs,

@@ -31,8 +31,13 @@ function splitSelector(name: string): { base: string; selector: string } {
 
 /** Parameter Store through the SDK: every page of a path, named parameters in batches of 10. */
 export function ssmSource(options: SsmSourceOptions): ParameterSource {
-  const call = <T>(operation: string, resource: string, command: GetParametersByPathCommand | GetParametersCommand, signal: AbortSignal | undefined, decrypted: (out: T) => number): Promise<T> =>
-    sendCommand<T>(options, { operation, resource, command, signal, decrypted });
+  const call = <T>(
+    operation: string,
+    resource: string,
+    command: GetParametersByPathCommand | GetParametersCommand,
+    signal: AbortSignal | undefined,
+    decrypted: (out: T) => number,
+  ): Promise<T> => sendCommand<T>(options, { operation, resource, command, signal, decrypted });
 
   const countSecure = (decrypt: boolean) => (out: { Parameters?: SdkParameter[] }) =>
     decrypt ? (out.Parameters ?? []).filter((p) => p.Type === 'SecureString').length : 0;
@@ -63,7 +68,13 @@ export function ssmSource(options: SsmSourceOptions): ParameterSource {
       for (let i = 0; i < unique.length; i += BATCH) {
         const batch = unique.slice(i, i + BATCH);
         const command = new GetParametersCommand({ Names: batch, WithDecryption: decrypt });
-        const out = await call<{ Parameters?: SdkParameter[]; InvalidParameters?: string[] }>('GetParameters', batch.join(', '), command, signal, countSecure(decrypt));
+        const out = await call<{ Parameters?: SdkParameter[]; InvalidParameters?: string[] }>(
+          'GetParameters',
+          batch.join(', '),
+          command,
+          signal,
+          countSecure(decrypt),
+        );
         for (const p of out.Parameters ?? []) found.set(`${p.Name ?? ''}${p.Selector ?? ''}`, toParameter(p));
         invalid.push(...(out.InvalidParameters ?? []));
       }

@@ -17,7 +17,10 @@ describe('the bundle', () => {
     const modules = [...readFileSync(BUNDLE, 'utf8').matchAll(/^\/\/ (node_modules\/\S+)$/gm)].map((m) => m[1] as string);
     const ssm = modules.filter((m) => m.startsWith('node_modules/@aws-sdk/client-ssm/dist-es/commands/'));
     expect(ssm.length).toBeGreaterThan(0);
-    expect(ssm.every((m) => /\/(GetParametersByPath|GetParameters|GetParameter|PutParameter|DeleteParameter|DescribeParameters)Command\.js$/.test(m)), ssm.join('\n')).toBe(true);
+    expect(
+      ssm.every((m) => /\/(GetParametersByPath|GetParameters|GetParameter|PutParameter|DeleteParameter|DescribeParameters)Command\.js$/.test(m)),
+      ssm.join('\n'),
+    ).toBe(true);
     expect(modules.filter((m) => /client-ssm\/dist-es\/(SSM\.js|waiters\/|pagination\/)/.test(m) || m.startsWith('node_modules/source-map/'))).toEqual([]);
   });
 

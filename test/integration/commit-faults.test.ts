@@ -26,7 +26,10 @@ beforeAll(async () => {
   mkdirSync(vol);
   tmpfs = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=12m,mode=0755', 'tmpfs', vol]).status === 0;
   dir.write('t.hbs', `GEN={{RUN.GEN}}\n${FILLER}\nPASSWORD={{DB.PASSWORD}}\nEND={{RUN.GEN}}\n`);
-  dir.write('ssm-render.yaml', `prefix: /ELASMETRICS\nenv: STAGING\ntemplates:\n${FILES.map((f) => `  - source: t.hbs\n    destination: vol/out/${f}\n    escape: none\n`).join('')}`);
+  dir.write(
+    'ssm-render.yaml',
+    `prefix: /ELASMETRICS\nenv: STAGING\ntemplates:\n${FILES.map((f) => `  - source: t.hbs\n    destination: vol/out/${f}\n    escape: none\n`).join('')}`,
+  );
   fake.put('/ELASMETRICS/STAGING/DB/PASSWORD', `pw-${CANARY}`, { type: 'SecureString' });
 });
 afterAll(async () => {
@@ -84,7 +87,20 @@ describe('fault run: kill -9, full disk and refused renames during commits', () 
     const seed = Number(process.env['FAULT_SEED'] ?? Date.now() % 100_000);
     const rand = random(seed);
     const kinds = tmpfs ? (['clean', 'kill', 'enospc', 'eperm'] as const) : (['clean', 'kill', 'eperm'] as const);
-    const n = { runs: 0, kills: 0, killsMidCommit: 0, enospc: 0, eperm: 0, torn: 0, mixedAfterFailure: 0, mixedAfterKill: 0, tempsLeftByKills: 0, strayTemps: 0, leaks: 0, unexpected: 0 };
+    const n = {
+      runs: 0,
+      kills: 0,
+      killsMidCommit: 0,
+      enospc: 0,
+      eperm: 0,
+      torn: 0,
+      mixedAfterFailure: 0,
+      mixedAfterKill: 0,
+      tempsLeftByKills: 0,
+      strayTemps: 0,
+      leaks: 0,
+      unexpected: 0,
+    };
     const started = Date.now();
     for (let gen = 1; gen <= MAX_RUNS && Date.now() - started < BUDGET_MS; gen++) {
       const kind = gen === 1 ? 'clean' : (kinds[gen % kinds.length] as (typeof kinds)[number]);

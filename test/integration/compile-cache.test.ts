@@ -43,12 +43,20 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const start = (user: User, env: Record<string, string>, argv: readonly string[], cacheWritable = false) =>
-  run(sandbox(user, [...image, { host: node22, target: IMAGE.entrypoint[0] as string }, { host: cacheDir, target: CACHE, writable: cacheWritable }], { ...envFromImage(), ...env }, IMAGE.workdir as string, argv));
+  run(
+    sandbox(
+      user,
+      [...image, { host: node22, target: IMAGE.entrypoint[0] as string }, { host: cacheDir, target: CACHE, writable: cacheWritable }],
+      { ...envFromImage(), ...env },
+      IMAGE.workdir as string,
+      argv,
+    ),
+  );
 
-describe('the image\'s compile cache', () => {
+describe("the image's compile cache", () => {
   const imageUser: User = { uid, gid, groups: [] };
 
-  it('is made by the Dockerfile\'s RUN, the ENTRYPOINT itself as the image user, and used by every start of the image', async () => {
+  it("is made by the Dockerfile's RUN, the ENTRYPOINT itself as the image user, and used by every start of the image", async () => {
     expect(training).toEqual([...IMAGE.entrypoint, 'version']);
     const built = await start(imageUser, {}, training, true);
     expect(built.code, built.stderr).toBe(0);

@@ -29,7 +29,12 @@ function configError(result: CliResult): string {
 describe('a hostile or mistaken config file is exit 2 with a message', () => {
   it('an alias bomb, refused quickly', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const started = performance.now();
     const result = await cli(['render'], `${levels.join('\n')}\n`);
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -84,6 +89,8 @@ describe('a flag error names the flag, not a config path', () => {
   });
 
   it('--format outside the set', async () => {
-    expect(configError(await cli(['render', '--format', 'toml', '--output', 'x.toml']))).toBe('Expected `--format` to be one of dotenv, shell, yaml, json, properties, got `toml`');
+    expect(configError(await cli(['render', '--format', 'toml', '--output', 'x.toml']))).toBe(
+      'Expected `--format` to be one of dotenv, shell, yaml, json, properties, got `toml`',
+    );
   });
 });

@@ -59,7 +59,10 @@ function appScript(opts: { onTerm?: 'exit' | 'ignore'; exitCode?: number } = {})
 }
 
 function exec(args: string[], command: string[], config = ''): LiveCli {
-  dir.write('ssm-render.yaml', `prefix: /APP\nenv: PROD\nwatch: { interval: 1s, jitter: 0 }\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n${config}`);
+  dir.write(
+    'ssm-render.yaml',
+    `prefix: /APP\nenv: PROD\nwatch: { interval: 1s, jitter: 0 }\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n${config}`,
+  );
   const env = isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: fake.url });
   const cli = startCli(['exec', ...args, '--', ...command], { cwd: dir.dir, env });
   running.push(cli);
@@ -70,7 +73,7 @@ const signals = () => (existsSync(dir.path('signals.log')) ? readFileSync(dir.pa
 const starts = () => (existsSync(dir.path('starts.log')) ? readFileSync(dir.path('starts.log'), 'utf8').trim().split('\n').filter(Boolean) : []);
 
 describe('exec', () => {
-  it('renders before starting the child, forwards signals, and exits with the child\'s code', async () => {
+  it("renders before starting the child, forwards signals, and exits with the child's code", async () => {
     const cli = exec([], appScript({ exitCode: 7 }));
     await cli.waitForLog(msg('child started'));
     expect(readFileSync(dir.path('out/app.env'), 'utf8')).toContain('DB_USER=');
@@ -139,7 +142,10 @@ describe('exec', () => {
   it('says why CMD cannot start: not found on PATH or no such file (127), permission denied (126); no "child started"', async () => {
     const missing = exec([], ['no-such-command-3f9']);
     expect((await missing.exited).code).toBe(127);
-    expect(missing.logs.find(msg('Cannot start the child: `no-such-command-3f9` not found on PATH'))).toMatchObject({ code: 'COMMAND_NOT_FOUND', exitCode: 127 });
+    expect(missing.logs.find(msg('Cannot start the child: `no-such-command-3f9` not found on PATH'))).toMatchObject({
+      code: 'COMMAND_NOT_FOUND',
+      exitCode: 127,
+    });
     expect(missing.logs.find(msg('child started'))).toBeUndefined();
     const absent = exec([], ['/no/such/program']);
     expect((await absent.exited).code).toBe(127);
@@ -177,7 +183,7 @@ describe('exec', () => {
     }
   });
 
-  it('signals the child\'s whole process group: on SIGTERM its own children stop too, and when it exits, none is left running', async () => {
+  it("signals the child's whole process group: on SIGTERM its own children stop too, and when it exits, none is left running", async () => {
     const alive = (pid: number) => {
       try {
         return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
@@ -185,7 +191,8 @@ describe('exec', () => {
         return false;
       }
     };
-    const grandchildren = () => (existsSync(dir.path('gc.pids')) ? readFileSync(dir.path('gc.pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+    const grandchildren = () =>
+      existsSync(dir.path('gc.pids')) ? readFileSync(dir.path('gc.pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
     const gc = dir.path('gc.pids');
     const stopped = exec([], ['sh', '-c', `sleep 300 & echo $! >> ${gc}; sleep 300 & echo $! >> ${gc}; wait`]);
     await eventually(() => (grandchildren().length === 2 ? true : undefined), 5_000, 'two grandchildren');

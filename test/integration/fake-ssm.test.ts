@@ -80,7 +80,14 @@ describe('the wire protocol', () => {
     expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const parameter = (JSON.parse(response.text) as { Parameter: Record<string, unknown> }).Parameter;
-    expect(parameter).toMatchObject({ Name: '/wire/a', Type: 'String', Value: 'plain', Version: 1, DataType: 'text', ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/wire/a' });
+    expect(parameter).toMatchObject({
+      Name: '/wire/a',
+      Type: 'String',
+      Value: 'plain',
+      Version: 1,
+      DataType: 'text',
+      ARN: 'arn:aws:ssm:eu-west-1:123456789012:parameter/wire/a',
+    });
     expect(parameter['LastModifiedDate']).toBeTypeOf('number');
     expect(Math.abs((parameter['LastModifiedDate'] as number) - Date.now() / 1000)).toBeLessThan(60);
   });
@@ -113,7 +120,10 @@ describe('the wire protocol', () => {
     expect(fake.value('/wire/control')).toBe('v');
     expect((await control('options', { pageSize: 2 })).status).toBe(200);
     expect((await ssm.send(new GetParametersByPathCommand({ Path: '/wire' }))).Parameters).toHaveLength(2);
-    expect(await control('options', { pageSize: -1 })).toEqual({ status: 400, body: { ok: false, error: 'Expected the `pageSize` option to be an integer >= 1, got `-1` (number)' } });
+    expect(await control('options', { pageSize: -1 })).toEqual({
+      status: 400,
+      body: { ok: false, error: 'Expected the `pageSize` option to be an integer >= 1, got `-1` (number)' },
+    });
     await control('reset-counters', {});
     expect((await control('stats')).body).toEqual({ ok: true, calls: {}, decryptions: 0 });
     expect((await control('nowhere')).status).toBe(404);
@@ -270,7 +280,9 @@ describe('Secrets Manager references', () => {
     const both = await ssm.send(new GetParametersCommand({ Names: [REF, '/aws/reference/secretsmanager/nope'], WithDecryption: true }));
     expect(names(both.Parameters)).toEqual([REF]);
     expect(both.InvalidParameters).toEqual(['/aws/reference/secretsmanager/nope']);
-    expect((await failure(ssm.send(new GetParameterCommand({ Name: '/aws/reference/secretsmanager/nope', WithDecryption: true })))).name).toBe('ParameterNotFound');
+    expect((await failure(ssm.send(new GetParameterCommand({ Name: '/aws/reference/secretsmanager/nope', WithDecryption: true })))).name).toBe(
+      'ParameterNotFound',
+    );
   });
 
   it('cannot be listed by path', async () => {
@@ -380,12 +392,27 @@ describe('DescribeParameters', () => {
     const byName = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'BeginsWith', Values: ['/desc/app/'] }] }));
     expect(names(byName.Parameters)).toEqual(['/desc/app/deep/three', '/desc/app/one', '/desc/app/two']);
     expect(JSON.stringify(byName)).not.toContain('secret-one');
-    expect(byName.Parameters?.[1]).toMatchObject({ Name: '/desc/app/one', Type: 'SecureString', KeyId: 'alias/app', Description: 'first', Version: 1, Tier: 'Standard', DataType: 'text' });
+    expect(byName.Parameters?.[1]).toMatchObject({
+      Name: '/desc/app/one',
+      Type: 'SecureString',
+      KeyId: 'alias/app',
+      Description: 'first',
+      Version: 1,
+      Tier: 'Standard',
+      DataType: 'text',
+    });
     const equals = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: ['/desc/other'] }] }));
     expect(names(equals.Parameters)).toEqual(['/desc/other']);
     const oneLevel = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Option: 'OneLevel', Values: ['/desc/app'] }] }));
     expect(names(oneLevel.Parameters)).toEqual(['/desc/app/one', '/desc/app/two']);
-    const recursive = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/desc'] }, { Key: 'Type', Values: ['StringList'] }] }));
+    const recursive = await ssm.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [
+          { Key: 'Path', Option: 'Recursive', Values: ['/desc'] },
+          { Key: 'Type', Values: ['StringList'] },
+        ],
+      }),
+    );
     expect(names(recursive.Parameters)).toEqual(['/desc/app/deep/three']);
   });
 
@@ -394,7 +421,9 @@ describe('DescribeParameters', () => {
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const page = await ssm.send(new DescribeParametersCommand({ MaxResults: 1, NextToken: token, ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/desc'] }] }));
+      const page = await ssm.send(
+        new DescribeParametersCommand({ MaxResults: 1, NextToken: token, ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/desc'] }] }),
+      );
       seen.push(...names(page.Parameters));
       token = page.NextToken;
     } while (token);
@@ -427,7 +456,9 @@ describe('DeleteParameter(s), LabelParameterVersion, GetParameterHistory', () =>
     expect((await ssm.send(new GetParameterCommand({ Name: '/lbl/x:live' }))).Parameter?.Value).toBe('x1');
     await ssm.send(new LabelParameterVersionCommand({ Name: '/lbl/x', Labels: ['live'] }));
     expect((await ssm.send(new GetParameterCommand({ Name: '/lbl/x:live' }))).Parameter?.Value).toBe('x2');
-    expect((await failure(ssm.send(new LabelParameterVersionCommand({ Name: '/lbl/x', ParameterVersion: 7, Labels: ['a'] })))).name).toBe('ParameterVersionNotFound');
+    expect((await failure(ssm.send(new LabelParameterVersionCommand({ Name: '/lbl/x', ParameterVersion: 7, Labels: ['a'] })))).name).toBe(
+      'ParameterVersionNotFound',
+    );
     expect((await failure(ssm.send(new LabelParameterVersionCommand({ Name: '/lbl/none', Labels: ['a'] })))).name).toBe('ParameterNotFound');
   });
 
@@ -435,7 +466,10 @@ describe('DeleteParameter(s), LabelParameterVersion, GetParameterHistory', () =>
     fake.put('/hist/s', 'h1', { type: 'SecureString' });
     fake.put('/hist/s', 'h2', { type: 'SecureString', labels: ['now'] });
     const hidden = await ssm.send(new GetParameterHistoryCommand({ Name: '/hist/s' }));
-    expect(hidden.Parameters?.map((p) => [p.Version, p.Labels])).toEqual([[1, []], [2, ['now']]]);
+    expect(hidden.Parameters?.map((p) => [p.Version, p.Labels])).toEqual([
+      [1, []],
+      [2, ['now']],
+    ]);
     expect(hidden.Parameters?.map((p) => p.Value)).not.toContain('h1');
     const shown = await ssm.send(new GetParameterHistoryCommand({ Name: '/hist/s', WithDecryption: true }));
     expect(shown.Parameters?.map((p) => p.Value)).toEqual(['h1', 'h2']);
@@ -485,7 +519,9 @@ describe('fault rules', () => {
         'arn:aws:ssm:eu-west-1:123456789012:parameter/flt/ because no identity-based policy allows the ssm:GetParametersByPath action',
     );
     fake.inject({ name: '/flt/plain', kind: 'access-denied' });
-    expect((await failure(ssm.send(new GetParameterCommand({ Name: '/flt/plain' })))).message).toMatch(/ssm:GetParameter on resource: arn:aws:ssm:eu-west-1:123456789012:parameter\/flt\/plain /);
+    expect((await failure(ssm.send(new GetParameterCommand({ Name: '/flt/plain' })))).message).toMatch(
+      /ssm:GetParameter on resource: arn:aws:ssm:eu-west-1:123456789012:parameter\/flt\/plain /,
+    );
   });
 
   it('kms-denied applies only to a decryption of a matching SecureString', async () => {
@@ -555,7 +591,10 @@ describe('no value leaks', () => {
       await raw('PutParameter', `{"Name": "/leak/x", "Value": "${CANARY}`),
       await raw('GetParameter', { Name: '/leak/secret', WithDecryption: true }),
       await raw('DeleteParameter', { Name: '/leak/secret' }),
-      await fetch(`${fake.url}/__fake/put`, { method: 'POST', body: `{"name":"/leak/c","value":"${CANARY}` }).then(async (r) => ({ status: r.status, text: await r.text() })),
+      await fetch(`${fake.url}/__fake/put`, { method: 'POST', body: `{"name":"/leak/c","value":"${CANARY}` }).then(async (r) => ({
+        status: r.status,
+        text: await r.text(),
+      })),
     ];
     for (const { status, text } of bodies) {
       expect(status).toBeGreaterThanOrEqual(400);
@@ -591,7 +630,10 @@ describe.skipIf(!AWS)(`the Debian aws CLI (${AWS ?? 'not installed: skipped'})`,
       AWS_PAGER: '',
     };
     try {
-      const { stdout, stderr } = await promisify(execFile)(AWS as string, ['--endpoint-url', fake.url, '--output', 'json', 'ssm', ...args], { env, timeout: 30_000 });
+      const { stdout, stderr } = await promisify(execFile)(AWS as string, ['--endpoint-url', fake.url, '--output', 'json', 'ssm', ...args], {
+        env,
+        timeout: 30_000,
+      });
       return { code: 0, stdout, stderr, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {} };
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -606,7 +648,9 @@ describe.skipIf(!AWS)(`the Debian aws CLI (${AWS ?? 'not installed: skipped'})`,
       aws('put-parameter', '--name', '/cli/app/list', '--value', 'a,b', '--type', 'StringList'),
     ]);
     expect(puts.map((p) => p.json)).toEqual([1, 2, 3].map(() => ({ Version: 1, Tier: 'Standard' })));
-    expect((await aws('put-parameter', '--name', '/cli/app/secret', '--value', 'rotated', '--type', 'SecureString', '--overwrite')).json).toMatchObject({ Version: 2 });
+    expect((await aws('put-parameter', '--name', '/cli/app/secret', '--value', 'rotated', '--type', 'SecureString', '--overwrite')).json).toMatchObject({
+      Version: 2,
+    });
 
     const [single, multiple] = await Promise.all([
       aws('get-parameter', '--name', '/cli/app/secret', '--with-decryption'),
@@ -629,7 +673,10 @@ describe.skipIf(!AWS)(`the Debian aws CLI (${AWS ?? 'not installed: skipped'})`,
     expect(listed.find((p) => p.Name === '/cli/app/many/m07')?.Value).toBe('m7');
     expect(fake.calls()['GetParametersByPath']).toBeGreaterThan(4);
 
-    const described = (await aws('describe-parameters', '--parameter-filters', 'Key=Path,Option=Recursive,Values=/cli')).json['Parameters'] as Record<string, unknown>[];
+    const described = (await aws('describe-parameters', '--parameter-filters', 'Key=Path,Option=Recursive,Values=/cli')).json['Parameters'] as Record<
+      string,
+      unknown
+    >[];
     expect(described).toHaveLength(15);
     expect(JSON.stringify(described)).not.toContain('rotated');
 
@@ -646,10 +693,20 @@ describe('the process entry (main.ts, bundled with esbuild)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fake-ssm-main-'));
     try {
       const bundle = join(dir, 'fake-ssm.cjs');
-      await build({ entryPoints: [resolve(__dirname, '../support/fake-ssm/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'silent' });
+      await build({
+        entryPoints: [resolve(__dirname, '../support/fake-ssm/main.ts')],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile: bundle,
+        logLevel: 'silent',
+      });
       const seed = join(dir, 'seed.json');
       writeFileSync(seed, JSON.stringify({ parameters: [{ name: '/seeded/a', value: 'sa', type: 'SecureString' }], secrets: { 'seeded/s': 'ss' } }));
-      const child = spawn(process.execPath, [bundle, '--page-size', '2', '--seed', seed], { env: { ...process.env, FAKE_SSM_REGION: 'us-east-2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [bundle, '--page-size', '2', '--seed', seed], {
+        env: { ...process.env, FAKE_SSM_REGION: 'us-east-2' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const line = await new Promise<string>((done, fail) => {
         child.stdout.once('data', (d: Buffer) => done(d.toString()));
         child.once('exit', (code) => fail(new Error(`exited ${code}`)));
@@ -664,7 +721,9 @@ describe('the process entry (main.ts, bundled with esbuild)', () => {
         ['sa', 'arn:aws:ssm:us-east-2:123456789012:parameter/seeded/a'],
         ['sb', 'arn:aws:ssm:us-east-2:123456789012:parameter/seeded/b'],
       ]);
-      expect((await remote.send(new GetParameterCommand({ Name: '/aws/reference/secretsmanager/seeded/s', WithDecryption: true }))).Parameter?.Value).toBe('ss');
+      expect((await remote.send(new GetParameterCommand({ Name: '/aws/reference/secretsmanager/seeded/s', WithDecryption: true }))).Parameter?.Value).toBe(
+        'ss',
+      );
       expect((await failure(remote.send(new GetParametersCommand({ Names: ['/seeded/a'] })))).name).toBe('ThrottlingException');
       const stats = (await (await fetch(`${url}/__fake/stats`)).json()) as { calls: Record<string, number>; decryptions: number };
       expect(stats).toMatchObject({ calls: { GetParametersByPath: 1, GetParameter: 1, GetParameters: 1 }, decryptions: 2 });

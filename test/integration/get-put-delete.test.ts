@@ -127,7 +127,7 @@ describe('get', () => {
     expect(lastLog(slow)).toMatchObject({ code: 'PARAMETER_NOT_FOUND' });
   });
 
-  it('AWS credentials not found, exit 3 with the guide\'s hint', async () => {
+  it("AWS credentials not found, exit 3 with the guide's hint", async () => {
     const result = await cli(['get', 'MYSQL/PASSWORD'], { env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } });
     expect(result.code).toBe(3);
     expect(lastLog(result)).toMatchObject({ msg: 'AWS credentials not found', code: 'CREDENTIALS' });
@@ -184,8 +184,15 @@ describe('put', () => {
     if (AWS_CLI) {
       const home = mkdtempSync(join(tmpdir(), 'toolkit-aws-'));
       const env = isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: 'eu-west-1', HOME: home, AWS_PAGER: '' });
-      const { stdout } = await promisify(execFile)(AWS_CLI, ['--endpoint-url', fake.url, '--output', 'json', 'ssm', 'get-parameter', '--with-decryption', '--name', `${PATH}APP/CERT`], { env });
-      expect((JSON.parse(stdout) as { Parameter: { Value: string; Type: string } }).Parameter).toMatchObject({ Value: input.slice(0, -1), Type: 'SecureString' });
+      const { stdout } = await promisify(execFile)(
+        AWS_CLI,
+        ['--endpoint-url', fake.url, '--output', 'json', 'ssm', 'get-parameter', '--with-decryption', '--name', `${PATH}APP/CERT`],
+        { env },
+      );
+      expect((JSON.parse(stdout) as { Parameter: { Value: string; Type: string } }).Parameter).toMatchObject({
+        Value: input.slice(0, -1),
+        Type: 'SecureString',
+      });
     }
   });
 
@@ -244,7 +251,12 @@ describe('put', () => {
       [['put', 'E/K', 'v', '--type', 'String', '--key-id', 'alias/x'], undefined, {}, /`--key-id` applies to SecureString/],
       [['put', 'E/S:3', 'v'], undefined, {}, /cannot carry a `:version`/],
       [['put', 'E/TIER', 'v', '--tier', 'Gold'], undefined, {}, /Expected `--tier`/],
-      [['put', 'E/L', 'v'], undefined, { LOCAL_DEV_MODE: 'true' }, /`put` writes to Parameter Store, but local dev mode is on \(from LOCAL_DEV_MODE \(environment\)\)/],
+      [
+        ['put', 'E/L', 'v'],
+        undefined,
+        { LOCAL_DEV_MODE: 'true' },
+        /`put` writes to Parameter Store, but local dev mode is on \(from LOCAL_DEV_MODE \(environment\)\)/,
+      ],
     ];
     for (const [args, input, env, message] of cases) {
       const result = await cli(args, { input, env });

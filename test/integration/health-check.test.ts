@@ -47,8 +47,14 @@ describe('health-check', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(report.ok).toBe(true);
     expect(report.checks.map((c) => [c.check, c.status])).toEqual([
-      ['region', 'ok'], ['endpoint', 'ok'], ['path', 'ok'], ['credentials', 'ok'], ['readable', 'ok'],
-      ['required', 'ok'], ['required', 'ok'], ['required', 'ok'],
+      ['region', 'ok'],
+      ['endpoint', 'ok'],
+      ['path', 'ok'],
+      ['credentials', 'ok'],
+      ['readable', 'ok'],
+      ['required', 'ok'],
+      ['required', 'ok'],
+      ['required', 'ok'],
     ]);
     expect(byCheck(report, 'region')[0]?.detail).toBe('eu-west-1 (from AWS_REGION (environment))');
     expect(byCheck(report, 'endpoint')[0]?.detail).toBe(`${fake.url} (from AWS_ENDPOINT_URL (environment))`);
@@ -63,7 +69,7 @@ describe('health-check', () => {
     expect(fake.decryptions()).toBe(2);
   });
 
-  it('shows the guide\'s debug view: each setting as resolved and where it came from', async () => {
+  it("shows the guide's debug view: each setting as resolved and where it came from", async () => {
     dir.write('.env', 'ENV=STAGING\nUSE_PARAMETER_STORE=true\n');
     dir.write('.env.staging', 'LOCAL_DEV_MODE=false\n');
     const { report } = await check({ ENV: undefined });
@@ -109,8 +115,17 @@ describe('health-check', () => {
     const { result, report } = await check();
     expect(result.code).toBe(3);
     const failed = report.checks.filter((c) => c.status === 'fail');
-    expect(failed).toEqual([expect.objectContaining({ check: 'required', key: 'MYSQL/PASSWORD', detail: `MYSQL/PASSWORD: missing (${PATH}MYSQL/PASSWORD)`, code: 'PARAMETER_NOT_FOUND' })]);
-    expect(failed[0]?.hint).toMatch(/^similar names exist: \/ELASMETRICS\/PRODUCTION\/MYSQL\/PASSWORD \(ENV=PRODUCTION\); read \/ELASMETRICS\/STAGING\/ \(ENV=STAGING from ENV \(environment\)\)/);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        check: 'required',
+        key: 'MYSQL/PASSWORD',
+        detail: `MYSQL/PASSWORD: missing (${PATH}MYSQL/PASSWORD)`,
+        code: 'PARAMETER_NOT_FOUND',
+      }),
+    ]);
+    expect(failed[0]?.hint).toMatch(
+      /^similar names exist: \/ELASMETRICS\/PRODUCTION\/MYSQL\/PASSWORD \(ENV=PRODUCTION\); read \/ELASMETRICS\/STAGING\/ \(ENV=STAGING from ENV \(environment\)\)/,
+    );
     const text = await runCli(['health-check'], { cwd: dir.dir, env: awsEnv(fake, { PARAMETER_STORE_PREFIX: undefined }) });
     expect(text.stdout).toMatch(/\n {2}FAIL {2}required\s+MYSQL\/PASSWORD: missing \(\/ELASMETRICS\/STAGING\/MYSQL\/PASSWORD\)\n\s+hint: similar names exist/);
     expect(text.stdout).toMatch(/\nunhealthy: 1 of 8 checks failed \(exit 3\)\n$/);
@@ -122,7 +137,9 @@ describe('health-check', () => {
     expect(result.code).toBe(3);
     const es = byCheck(report, 'required')[0];
     expect(es).toMatchObject({ status: 'fail', code: 'KMS_ACCESS_DENIED' });
-    expect(es?.detail).toMatch(/^ELASTICSEARCH\/PASSWORD: present but cannot be decrypted \(KMS refused to decrypt a SecureString in \/ELASMETRICS\/STAGING\/ELASTICSEARCH\/PASSWORD \(key arn:aws:kms:/);
+    expect(es?.detail).toMatch(
+      /^ELASTICSEARCH\/PASSWORD: present but cannot be decrypted \(KMS refused to decrypt a SecureString in \/ELASMETRICS\/STAGING\/ELASTICSEARCH\/PASSWORD \(key arn:aws:kms:/,
+    );
     expect(es?.hint).toMatch(/kms:ViaService = ssm\.eu-west-1\.amazonaws\.com/);
     expect(byCheck(report, 'required')[1]?.status).toBe('ok');
   });
@@ -131,7 +148,11 @@ describe('health-check', () => {
     fake.inject({ operation: 'GetParametersByPath', kind: 'access-denied' });
     const { result, report } = await check();
     expect(result.code).toBe(3);
-    expect(byCheck(report, 'readable')[0]).toMatchObject({ status: 'fail', code: 'ACCESS_DENIED', detail: `Access denied: ssm:GetParametersByPath on ${PATH}` });
+    expect(byCheck(report, 'readable')[0]).toMatchObject({
+      status: 'fail',
+      code: 'ACCESS_DENIED',
+      detail: `Access denied: ssm:GetParametersByPath on ${PATH}`,
+    });
     expect(byCheck(report, 'readable')[0]?.hint).toMatch(/iam-policy/);
     expect(byCheck(report, 'required').map((c) => c.status)).toEqual(['skip', 'skip', 'skip']);
   });
@@ -140,7 +161,11 @@ describe('health-check', () => {
     const { result, report } = await check({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     expect(result.code).toBe(3);
     expect(byCheck(report, 'endpoint')[0]?.detail).toBe('http://127.0.0.1:9 (from AWS_ENDPOINT_URL (environment))');
-    expect(byCheck(report, 'readable')[0]).toMatchObject({ status: 'fail', code: 'SERVICE_UNAVAILABLE', detail: 'Cannot reach Parameter Store for GetParametersByPath (ECONNREFUSED)' });
+    expect(byCheck(report, 'readable')[0]).toMatchObject({
+      status: 'fail',
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'Cannot reach Parameter Store for GetParametersByPath (ECONNREFUSED)',
+    });
   });
 
   it('an empty path fails as Parameter not found, with the envs that hold parameters', async () => {
@@ -148,7 +173,10 @@ describe('health-check', () => {
     fake.put('/ELASMETRICS/PRODUCTION/MYSQL/PASSWORD', 'x', { type: 'SecureString' });
     const { result, report } = await check();
     expect(result.code).toBe(3);
-    expect(byCheck(report, 'readable')[0]).toMatchObject({ status: 'fail', detail: 'Parameter not found: nothing under /ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))' });
+    expect(byCheck(report, 'readable')[0]).toMatchObject({
+      status: 'fail',
+      detail: 'Parameter not found: nothing under /ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))',
+    });
     expect(byCheck(report, 'readable')[0]?.hint).toContain('/ELASMETRICS/PRODUCTION/ (ENV=PRODUCTION: 1 parameter)');
   });
 
@@ -171,18 +199,26 @@ describe('health-check', () => {
     expect(profile.result.stdout).not.toMatch(/AKIDPROFILE|profile-secret/);
 
     const expiration = new Date(Date.now() + 3_600_000).toISOString();
-    const container = await serve('application/json', JSON.stringify({ AccessKeyId: 'ASIACONTAINER', SecretAccessKey: 'c-secret', Token: 'c-token', Expiration: expiration }));
+    const container = await serve(
+      'application/json',
+      JSON.stringify({ AccessKeyId: 'ASIACONTAINER', SecretAccessKey: 'c-secret', Token: 'c-token', Expiration: expiration }),
+    );
     try {
       const ecs = await check({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/creds` });
       expect(ecs.result.code, ecs.result.stdout).toBe(0);
-      expect(byCheck(ecs.report, 'credentials')[0]?.detail).toBe('found: container credentials (ECS task role or EKS Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI)');
+      expect(byCheck(ecs.report, 'credentials')[0]?.detail).toBe(
+        'found: container credentials (ECS task role or EKS Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI)',
+      );
       expect(ecs.result.stdout).not.toMatch(/ASIACONTAINER|c-secret|c-token/);
       expect(container.hits()).toBeGreaterThan(0);
     } finally {
       container.server.close();
     }
 
-    const sts = await serve('text/xml', `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEBID</AccessKeyId><SecretAccessKey>w-secret</SecretAccessKey><SessionToken>w-token</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/app/s</Arn><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`);
+    const sts = await serve(
+      'text/xml',
+      `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEBID</AccessKeyId><SecretAccessKey>w-secret</SecretAccessKey><SessionToken>w-token</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/app/s</Arn><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+    );
     try {
       const token = dir.write('token', 'eyJ.web.identity');
       const irsa = await check({

@@ -24,7 +24,8 @@ beforeEach(() => {
 afterEach(() => dir.cleanup());
 
 // No endpoint and no credentials: iam-policy never calls AWS.
-const env = (extra: Record<string, string | undefined> = {}) => isolatedEnv({ AWS_REGION: 'eu-west-1', PARAMETER_STORE_PREFIX: '/ELASMETRICS', ENV: 'STAGING', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', ...extra });
+const env = (extra: Record<string, string | undefined> = {}) =>
+  isolatedEnv({ AWS_REGION: 'eu-west-1', PARAMETER_STORE_PREFIX: '/ELASMETRICS', ENV: 'STAGING', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', ...extra });
 
 async function policy(args: string[] = [], extra: Record<string, string | undefined> = {}): Promise<{ result: CliResult; doc: Policy }> {
   const result = await runCli(['iam-policy', ...args], { cwd: dir.dir, env: env(extra) });
@@ -38,10 +39,13 @@ const CFN_LINT = findOnPath('cfn-lint');
 
 /** The policy document through cfn-lint's IAM checks (grammar, Effect, Sid, known actions), a validator nobody here wrote. */
 async function lint(doc: Policy): Promise<void> {
-  const template = dir.write('policy-template.json', JSON.stringify({
-    AWSTemplateFormatVersion: '2010-09-09',
-    Resources: { Policy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc } } },
-  }));
+  const template = dir.write(
+    'policy-template.json',
+    JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: { Policy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: doc } } },
+    }),
+  );
   const { stdout } = await promisify(execFile)(CFN_LINT as string, [template], { timeout: 60_000 }).catch((e: { stdout?: string; code?: number }) => {
     throw new Error(`cfn-lint exit ${e.code}: ${e.stdout}`);
   });
@@ -70,7 +74,10 @@ describe('iam-policy', () => {
   });
 
   it('follows --prefix, --env, --region and the config file, and adds named parameters and Secrets Manager references', async () => {
-    dir.write('ssm-render.yaml', 'prefix: /APP\nenv: PROD\nregion: us-east-2\nparameters:\n  TOKEN: /shared/api/token:3\n  DB: /aws/reference/secretsmanager/prod/db\n  INSIDE: /APP/PROD/X/Y\n');
+    dir.write(
+      'ssm-render.yaml',
+      'prefix: /APP\nenv: PROD\nregion: us-east-2\nparameters:\n  TOKEN: /shared/api/token:3\n  DB: /aws/reference/secretsmanager/prod/db\n  INSIDE: /APP/PROD/X/Y\n',
+    );
     const { doc } = await policy([], { AWS_REGION: undefined, PARAMETER_STORE_PREFIX: undefined, ENV: undefined });
     expect(sid(doc, 'ReadParameters')?.Resource).toEqual([
       'arn:aws:ssm:us-east-2:*:parameter/APP/PROD',
@@ -78,16 +85,31 @@ describe('iam-policy', () => {
       'arn:aws:ssm:us-east-2:*:parameter/shared/api/token',
       'arn:aws:ssm:us-east-2:*:parameter/aws/reference/secretsmanager/prod/db',
     ]);
-    expect(sid(doc, 'ReadReferencedSecrets')).toEqual({ Sid: 'ReadReferencedSecrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['arn:aws:secretsmanager:us-east-2:*:secret:prod/db-??????'] });
-    expect(sid(doc, 'DecryptSecureStrings')?.Condition).toEqual({ StringEquals: { 'kms:ViaService': ['ssm.us-east-2.amazonaws.com', 'secretsmanager.us-east-2.amazonaws.com'] } });
+    expect(sid(doc, 'ReadReferencedSecrets')).toEqual({
+      Sid: 'ReadReferencedSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: ['arn:aws:secretsmanager:us-east-2:*:secret:prod/db-??????'],
+    });
+    expect(sid(doc, 'DecryptSecureStrings')?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': ['ssm.us-east-2.amazonaws.com', 'secretsmanager.us-east-2.amazonaws.com'] },
+    });
     const flags = await policy(['--prefix', 'OTHER', '--env', 'DEV', '--region', 'eu-central-1']);
-    expect(sid(flags.doc, 'ReadParameters')?.Resource.slice(0, 2)).toEqual(['arn:aws:ssm:eu-central-1:*:parameter/OTHER/DEV', 'arn:aws:ssm:eu-central-1:*:parameter/OTHER/DEV/*']);
+    expect(sid(flags.doc, 'ReadParameters')?.Resource.slice(0, 2)).toEqual([
+      'arn:aws:ssm:eu-central-1:*:parameter/OTHER/DEV',
+      'arn:aws:ssm:eu-central-1:*:parameter/OTHER/DEV/*',
+    ]);
   });
 
   it('--read-write adds PutParameter and DeleteParameter under the path; with --kms-key-arn, encryption with that key only', async () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { doc } = await policy(['--read-write', '--kms-key-arn', key, '--account-id', '123456789012']);
-    expect(sid(doc, 'WriteParameters')).toEqual({ Sid: 'WriteParameters', Effect: 'Allow', Action: ['ssm:PutParameter', 'ssm:DeleteParameter'], Resource: ['arn:aws:ssm:eu-west-1:123456789012:parameter/ELASMETRICS/STAGING/*'] });
+    expect(sid(doc, 'WriteParameters')).toEqual({
+      Sid: 'WriteParameters',
+      Effect: 'Allow',
+      Action: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      Resource: ['arn:aws:ssm:eu-west-1:123456789012:parameter/ELASMETRICS/STAGING/*'],
+    });
     expect(sid(doc, 'DecryptSecureStrings')?.Resource).toEqual([key]);
     expect(sid(doc, 'EncryptSecureStrings')).toEqual({
       Sid: 'EncryptSecureStrings',
@@ -102,7 +124,11 @@ describe('iam-policy', () => {
   });
 
   it('refuses an alias or a malformed key ARN, a bad account id, and a missing prefix, exit 2', async () => {
-    for (const args of [['--kms-key-arn', 'alias/app'], ['--kms-key-arn', 'arn:aws:kms:eu-west-1:123456789012:alias/app'], ['--account-id', '12345']]) {
+    for (const args of [
+      ['--kms-key-arn', 'alias/app'],
+      ['--kms-key-arn', 'arn:aws:kms:eu-west-1:123456789012:alias/app'],
+      ['--account-id', '12345'],
+    ]) {
       const result = await runCli(['iam-policy', ...args], { cwd: dir.dir, env: env() });
       expect(result.code, args.join(' ')).toBe(2);
     }
@@ -117,6 +143,16 @@ describe('iam-policy', () => {
   it.skipIf(!CFN_LINT)(`passes cfn-lint's IAM policy checks (${CFN_LINT ?? 'cfn-lint not installed: skipped'})`, async () => {
     dir.write('ssm-render.yaml', 'parameters:\n  DB: /aws/reference/secretsmanager/prod/db\n  T: /shared/t\n');
     await lint((await policy()).doc);
-    await lint((await policy(['--read-write', '--kms-key-arn', 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab', '--account-id', '123456789012'])).doc);
+    await lint(
+      (
+        await policy([
+          '--read-write',
+          '--kms-key-arn',
+          'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+          '--account-id',
+          '123456789012',
+        ])
+      ).doc,
+    );
   });
 });

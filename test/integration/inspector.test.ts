@@ -62,11 +62,11 @@ describe('SIGUSR1', () => {
     await eventually(() => (plain.exitCode !== null || plain.signalCode !== null ? true : undefined), 5_000, 'the plain node to end');
   });
 
-  it('opens no port in `watch` on Node 20 (the bundle\'s listener), and it keeps running, then stops with 0', async () => {
+  it("opens no port in `watch` on Node 20 (the bundle's listener), and it keeps running, then stops with 0", async () => {
     await watchGetsSigusr1([process.execPath]);
   }, 60_000);
 
-  it('opens no port on Node 22, with the bundle\'s listener alone and with the image\'s --disable-sigusr1', async () => {
+  it("opens no port on Node 22, with the bundle's listener alone and with the image's --disable-sigusr1", async () => {
     await watchGetsSigusr1([node22]);
     await watchGetsSigusr1([node22, '--disable-sigusr1']);
   }, 120_000);

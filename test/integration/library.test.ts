@@ -34,7 +34,18 @@ beforeAll(async () => {
     AWS_CONFIG_FILE: '/nonexistent/config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
   });
-  for (const name of ['AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SSM', 'ENV', 'PARAMETER_STORE_PREFIX', 'LOCAL_DEV_MODE', 'USE_PARAMETER_STORE']) delete process.env[name];
+  for (const name of [
+    'AWS_PROFILE',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_ENDPOINT_URL',
+    'AWS_ENDPOINT_URL_SSM',
+    'ENV',
+    'PARAMETER_STORE_PREFIX',
+    'LOCAL_DEV_MODE',
+    'USE_PARAMETER_STORE',
+  ])
+    delete process.env[name];
   store = new ParameterStore({ region: 'eu-west-1', endpoint: fake.url });
 });
 afterAll(async () => {
@@ -76,7 +87,12 @@ describe('ParameterStore', () => {
     fake.inject({ operation: 'GetParameter', kind: 'access-denied', times: 1 });
     const denied = await caught(store.getParameter(`${PATH}MYSQL/PASSWORD`, { default: 'x' }));
     expect(denied).toBeInstanceOf(AccessDeniedError);
-    expect(denied).toMatchObject({ code: 'ACCESS_DENIED', exitCode: 3, action: 'ssm:GetParameter', resource: 'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/MYSQL/PASSWORD' });
+    expect(denied).toMatchObject({
+      code: 'ACCESS_DENIED',
+      exitCode: 3,
+      action: 'ssm:GetParameter',
+      resource: 'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/MYSQL/PASSWORD',
+    });
     expect(denied.hint).toMatch(/iam-policy/);
     fake.inject({ operation: 'GetParameter', kind: 'throttle' });
     expect(await caught(store.getParameter(`${PATH}MYSQL/PORT`, { default: 'x' }))).toBeInstanceOf(ThrottledError);
@@ -97,8 +113,17 @@ describe('ParameterStore', () => {
 
   it('getParametersByPath returns keys relative to the path, like the guide, over more than 10 parameters', async () => {
     fake.put(`${PATH}MYSQL/REPLICA/HOST`, 'replica', { type: 'String' });
-    expect(await store.getParametersByPath(`${PATH}MYSQL/`)).toEqual({ HOST: 'db.internal', PASSWORD: `my'sql\n${CANARY}`, USER: 'metrics_user', 'REPLICA/HOST': 'replica' });
-    expect(await store.getParametersByPath(`${PATH}MYSQL`, { recursive: false })).toEqual({ HOST: 'db.internal', PASSWORD: `my'sql\n${CANARY}`, USER: 'metrics_user' });
+    expect(await store.getParametersByPath(`${PATH}MYSQL/`)).toEqual({
+      HOST: 'db.internal',
+      PASSWORD: `my'sql\n${CANARY}`,
+      USER: 'metrics_user',
+      'REPLICA/HOST': 'replica',
+    });
+    expect(await store.getParametersByPath(`${PATH}MYSQL`, { recursive: false })).toEqual({
+      HOST: 'db.internal',
+      PASSWORD: `my'sql\n${CANARY}`,
+      USER: 'metrics_user',
+    });
     clear(fake);
     for (let i = 0; i < 37; i++) fake.put(`/BIG/K${i}`, `v${i}`, { type: i % 3 ? 'String' : 'SecureString' });
     fake.resetCounters();
@@ -128,7 +153,13 @@ describe('ParameterStore', () => {
   });
 
   it('refuses bad input before any call', async () => {
-    for (const bad of [store.putParameter({ name: 'relative/name', value: 'x' }), store.putParameter({ name: '/x', value: '' }), store.putParameter({ name: '/x', value: 'v', type: 'Secret' as never }), store.getParameter('/ssm/x'), store.getParametersByPath('no-slash')]) {
+    for (const bad of [
+      store.putParameter({ name: 'relative/name', value: 'x' }),
+      store.putParameter({ name: '/x', value: '' }),
+      store.putParameter({ name: '/x', value: 'v', type: 'Secret' as never }),
+      store.getParameter('/ssm/x'),
+      store.getParametersByPath('no-slash'),
+    ]) {
       expect(await caught(bad)).toBeInstanceOf(InvalidRequestError);
     }
     expect(fake.calls()).toEqual({});
@@ -158,8 +189,11 @@ describe('ParameterStore', () => {
 });
 
 describe('loadConfig', () => {
-  it('merges Parameter Store > environment > YAML > JSON > defaults.values, with the guide\'s sections', async () => {
-    dir.write('ssm-render.yaml', 'prefix: /ELASMETRICS\nregion: eu-west-1\nrequired: [MYSQL/PASSWORD]\ndefaults:\n  files: [config/config.yaml, config/airflow.json]\n  values: { MYSQL: { PORT: "3306", HOST: from-values }, APP: { NAME: values } }\n');
+  it("merges Parameter Store > environment > YAML > JSON > defaults.values, with the guide's sections", async () => {
+    dir.write(
+      'ssm-render.yaml',
+      'prefix: /ELASMETRICS\nregion: eu-west-1\nrequired: [MYSQL/PASSWORD]\ndefaults:\n  files: [config/config.yaml, config/airflow.json]\n  values: { MYSQL: { PORT: "3306", HOST: from-values }, APP: { NAME: values } }\n',
+    );
     dir.write('config/config.yaml', 'MYSQL:\n  HOST: from-yaml\nAPP:\n  NAME: yaml\n  MODE: yaml\n');
     dir.write('config/airflow.json', '{"APP": {"MODE": "json", "DAG": "json"}}');
     dir.write('.env', `ENV=STAGING\nAPP_NAME=from-dotenv\n`);
@@ -179,10 +213,13 @@ describe('loadConfig', () => {
     expect(fake.calls()).toEqual({ GetParametersByPath: 1 });
   });
 
-  it('honours LOCAL_DEV_MODE and the guide\'s local names with no AWS call', async () => {
+  it("honours LOCAL_DEV_MODE and the guide's local names with no AWS call", async () => {
     dir.write('ssm-render.yaml', 'required: [MYSQL/PASSWORD, ELASTICSEARCH/PASSWORD]\naliases: { ELASTICSEARCH/PASSWORD: ES_PASSWORD }\n');
     dir.write('.env', 'LOCAL_DEV_MODE=true\nES_PASSWORD=local-es\nMYSQL_PASSWORD=local-mysql\n');
-    const config = await loadConfig<{ MYSQL: { PASSWORD: string }; ELASTICSEARCH: { PASSWORD: string } }>({ cwd: dir.dir, environment: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    const config = await loadConfig<{ MYSQL: { PASSWORD: string }; ELASTICSEARCH: { PASSWORD: string } }>({
+      cwd: dir.dir,
+      environment: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
     expect(config.MYSQL.PASSWORD).toBe('local-mysql');
     expect(config.ELASTICSEARCH.PASSWORD).toBe('local-es');
     expect(config.meta.local).toBe(true);
@@ -190,7 +227,7 @@ describe('loadConfig', () => {
     expect(fake.calls()).toEqual({});
   });
 
-  it('throws the CLI\'s errors: a missing required key with near misses, no credentials', async () => {
+  it("throws the CLI's errors: a missing required key with near misses, no credentials", async () => {
     fake.put('/ELASMETRICS/PRODUCTION/MYSQL/SSL', 'x', { type: 'String' });
     const options = { cwd: dir.dir, prefix: '/ELASMETRICS', env: 'STAGING', region: 'eu-west-1', endpoint: fake.url };
     dir.write('ssm-render.yaml', 'required: [MYSQL/SSL]\n');

@@ -14,7 +14,8 @@ guideHooks((f, d) => {
   fake.setOptions({ pageSize: 10 });
 });
 
-const ls = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runCli(['ls', ...args], { cwd: dir.dir, env: awsEnv(fake, env) });
+const ls = (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> =>
+  runCli(['ls', ...args], { cwd: dir.dir, env: awsEnv(fake, env) });
 
 const rows = (r: CliResult) => r.stdout.trimEnd().split('\n');
 
@@ -28,7 +29,10 @@ describe('ls', () => {
     expect(lines).toHaveLength(1 + 23 + 2);
     expect(lines[1]).toMatch(/^\/ELASMETRICS\/STAGING\/TOP00\s+String\s+1\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(lines[2]).toMatch(/^\/ELASMETRICS\/STAGING\/TOP01\s+SecureString\s+1\s+/);
-    expect(lines.slice(-2)).toEqual([expect.stringMatching(/^\/ELASMETRICS\/STAGING\/ELASTICSEARCH\/\s+path\s+-\s+-$/), expect.stringMatching(/^\/ELASMETRICS\/STAGING\/MYSQL\/\s+path/)]);
+    expect(lines.slice(-2)).toEqual([
+      expect.stringMatching(/^\/ELASMETRICS\/STAGING\/ELASTICSEARCH\/\s+path\s+-\s+-$/),
+      expect.stringMatching(/^\/ELASMETRICS\/STAGING\/MYSQL\/\s+path/),
+    ]);
     expect(fake.calls()).toEqual({ GetParametersByPath: 3 });
     expect(fake.decryptions()).toBe(0);
   });
@@ -86,7 +90,10 @@ describe('ls', () => {
     fake.put('/ELASMETRICS/staging/MYSQL/USER', 'x', { type: 'String' });
     const result = await ls([]);
     expect(result.code).toBe(3);
-    expect(lastLog(result)).toMatchObject({ code: 'PARAMETER_NOT_FOUND', msg: 'Parameter not found: nothing under /ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))' });
+    expect(lastLog(result)).toMatchObject({
+      code: 'PARAMETER_NOT_FOUND',
+      msg: 'Parameter not found: nothing under /ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))',
+    });
     const hint = String(lastLog(result)['hint']);
     expect(hint).toContain('/ELASMETRICS/PRODUCTION/ (ENV=PRODUCTION: 2 parameters)');
     expect(hint).toContain('/ELASMETRICS/staging/ (ENV=staging, letter case differs: 1 parameter)');
@@ -118,9 +125,19 @@ describe('ls', () => {
   it('the Access Denied hint names a resource that `iam-policy` allows, as AWS authorises it (GetParametersByPath: the path itself)', async () => {
     const policy = await runCli(['iam-policy'], { cwd: dir.dir, env: awsEnv(fake) });
     expect(policy.code, policy.stderr).toBe(0);
-    const read = (JSON.parse(policy.stdout) as { Statement: Array<{ Action: string[]; Resource: string[] }> }).Statement.find((s) => s.Action.includes('ssm:GetParametersByPath'));
+    const read = (JSON.parse(policy.stdout) as { Statement: Array<{ Action: string[]; Resource: string[] }> }).Statement.find((s) =>
+      s.Action.includes('ssm:GetParametersByPath'),
+    );
     // IAM's own matching: `*` any run of characters, `?` one.
-    const allows = (arn: string) => (read?.Resource ?? []).filter((r) => new RegExp(`^${r.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn));
+    const allows = (arn: string) =>
+      (read?.Resource ?? []).filter((r) =>
+        new RegExp(
+          `^${r
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        ).test(arn),
+      );
     const denied = async (args: string[], operation: string) => {
       fake.inject({ operation, kind: 'access-denied' });
       const result = await runCli(args, { cwd: dir.dir, env: awsEnv(fake) });

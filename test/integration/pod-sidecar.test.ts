@@ -82,28 +82,48 @@ afterEach(async () => {
 });
 
 describe('the native-sidecar pod of examples/kubernetes/sidecar, without a cluster', () => {
-  it('is a native sidecar sharing the process namespace, and ssm-render runs as the app\'s uid (kill(2) needs it)', () => {
+  it("is a native sidecar sharing the process namespace, and ssm-render runs as the app's uid (kill(2) needs it)", () => {
     expect(ssm.raw['restartPolicy']).toBe('Always');
     expect(obj(obj(obj(deployment['spec'])['template'])['spec'])['shareProcessNamespace']).toBe(true);
     expect(userOf(ssm, fsGroup).uid).toBe(userOf(app, fsGroup).uid);
   });
 
-  it('renders, gets ready, feeds the app; a rotated value reaches the app\'s file with exactly one SIGHUP; stale data fails readiness', async () => {
+  it("renders, gets ready, feeds the app; a rotated value reaches the app's file with exactly one SIGHUP; stale data fails readiness", async () => {
     const port = await freePort();
     const data = (name: string) =>
       Object.fromEntries(
         Object.entries(obj(configMaps.get(name)?.['data'])).map(([k, v]) => [
           k,
           // A shorter interval and max_stale, so the test does in seconds what the pod does in minutes.
-          k === 'ssm-render.yaml' ? String(v).replace(/interval: \S+/, 'interval: 1s').replace(/jitter: \S+/, 'jitter: 0').replace(/max_stale: \S+/, 'max_stale: 3s') : String(v),
+          k === 'ssm-render.yaml'
+            ? String(v)
+                .replace(/interval: \S+/, 'interval: 1s')
+                .replace(/jitter: \S+/, 'jitter: 0')
+                .replace(/max_stale: \S+/, 'max_stale: 3s')
+            : String(v),
         ]),
       ) as Record<string, string>;
     const hosts = podVolumes(pod, fsGroup, work, data);
     const image = layOutImage(join(work, 'image'));
     const node = { host: imageNode(), target: IMAGE.entrypoint[0] as string };
     const args = strings(ssm.raw['args']).map((a) => (a === '0.0.0.0:9090' ? `127.0.0.1:${port}` : a));
-    const env = { ...envFromImage(), ...envOf(ssm), AWS_ACCESS_KEY_ID: 'AKIDPOD', AWS_SECRET_ACCESS_KEY: 'secret', AWS_ENDPOINT_URL: fake.url, AWS_MAX_ATTEMPTS: '1' };
-    const sidecar = start(sharedPid(sandbox(userOf(ssm, fsGroup), [...image, node, ...mountsFor(ssm, hosts)], env, IMAGE.workdir as string, [node.target, ...IMAGE.entrypoint.slice(1), ...args])));
+    const env = {
+      ...envFromImage(),
+      ...envOf(ssm),
+      AWS_ACCESS_KEY_ID: 'AKIDPOD',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL: fake.url,
+      AWS_MAX_ATTEMPTS: '1',
+    };
+    const sidecar = start(
+      sharedPid(
+        sandbox(userOf(ssm, fsGroup), [...image, node, ...mountsFor(ssm, hosts)], env, IMAGE.workdir as string, [
+          node.target,
+          ...IMAGE.entrypoint.slice(1),
+          ...args,
+        ]),
+      ),
+    );
     live.push(sidecar);
     const secrets = hosts.get('secrets') as string;
     const url = (path: string) => `http://127.0.0.1:${port}${path}`;
@@ -113,14 +133,20 @@ describe('the native-sidecar pod of examples/kubernetes/sidecar, without a clust
     await eventually(async () => ((await status('/readyz')) === 200 ? true : undefined), 20_000, '/readyz 200');
     // The ready file is written just after the first render is recorded: wait for it, do not race it.
     await eventually(() => (existsSync(join(secrets, '.ready')) ? true : undefined), 5_000, 'the ready file');
-    const appRun = start(sharedPid(sandbox(userOf(app, fsGroup), mountsFor(app, hosts), { PATH: SEARCH_PATH }, '/', strings(app.raw['command']).map(kubeExpand))));
+    const appRun = start(
+      sharedPid(sandbox(userOf(app, fsGroup), mountsFor(app, hosts), { PATH: SEARCH_PATH }, '/', strings(app.raw['command']).map(kubeExpand))),
+    );
     live.push(appRun);
     await eventually(() => (/app started; keys: .*MYSQL_PASSWORD/.test(appRun.output()) ? true : undefined), 10_000, 'the app to start');
     await eventually(() => (existsSync(join(hosts.get('run') as string, 'app.pid')) ? true : undefined), 5_000, 'the app pid file');
 
     // Rotation: the new value in the file the app reads (as the app's uid), and one SIGHUP.
     fake.put(`${PATH}MYSQL/PASSWORD`, `rotated-${CANARY}`, { type: 'SecureString' });
-    const reloads = () => appRun.output().split('\n').filter((l) => l.startsWith('SIGHUP: reloaded')).length;
+    const reloads = () =>
+      appRun
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('SIGHUP: reloaded')).length;
     await eventually(() => (reloads() === 1 ? true : undefined), 10_000, 'one SIGHUP in the app');
     const read = await run(sandbox(userOf(app, fsGroup), mountsFor(app, hosts), {}, '/', ['/usr/bin/cat', '/secrets/app.env']));
     expect(read.code, read.stderr).toBe(0);
@@ -131,9 +157,16 @@ describe('the native-sidecar pod of examples/kubernetes/sidecar, without a clust
     // The compose healthcheck and the ECS one, as written, against the running sidecar.
     const compose = yamlDocument(readRepoFile('docker-compose.yml'), { merge: true });
     const composeCheck = strings(obj(obj(obj(compose['services'])['watch'])['healthcheck'])['test']).slice(1);
-    expect(spawnSync(process.execPath, composeCheck.slice(1).map((a) => a.replace(':9090', `:${port}`))).status).toBe(0);
+    expect(
+      spawnSync(
+        process.execPath,
+        composeCheck.slice(1).map((a) => a.replace(':9090', `:${port}`)),
+      ).status,
+    ).toBe(0);
     const task = JSON.parse(readRepoFile('examples/ecs/task-definition-sidecar.json')) as Json;
-    const ecsSsm = list(task['containerDefinitions']).map(obj).find((c) => c['name'] === 'ssm-render') as Json;
+    const ecsSsm = list(task['containerDefinitions'])
+      .map(obj)
+      .find((c) => c['name'] === 'ssm-render') as Json;
     const ecsCheck = strings(obj(ecsSsm['healthCheck'])['command']);
     expect(ecsCheck[0]).toBe('CMD');
     const ecsArgs = ecsCheck.slice(2).map((a) => a.replaceAll('/secrets/', `${secrets}/`));
@@ -152,7 +185,12 @@ describe('the native-sidecar pod of examples/kubernetes/sidecar, without a clust
     // Pod termination: the kubelet sends SIGTERM to the container's process (bubblewrap's child,
     // since bubblewrap does not forward signals); exit 0 within a second, which bubblewrap passes on.
     const exited = new Promise<number | null>((resolve) => sidecar.child.on('exit', (code) => resolve(code)));
-    const ssmPid = Number(spawnSync('pgrep', ['-P', String(sidecar.child.pid)]).stdout.toString().trim().split('\n')[0]);
+    const ssmPid = Number(
+      spawnSync('pgrep', ['-P', String(sidecar.child.pid)])
+        .stdout.toString()
+        .trim()
+        .split('\n')[0],
+    );
     expect(ssmPid).toBeGreaterThan(1);
     const sent = performance.now();
     process.kill(ssmPid, 'SIGTERM');

@@ -4,7 +4,28 @@ import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appScript, envFromImage, imageNode, envOf, filesIn, GUIDE_KEYS, IMAGE, IMAGE_USER, layOutImage, meta, mountsFor, podVolumes, readableByAll, run, sandbox, SEARCH_PATH, tool, userOf, type Mount, type User } from '../support/pod-sandbox';
+import {
+  appScript,
+  envFromImage,
+  imageNode,
+  envOf,
+  filesIn,
+  GUIDE_KEYS,
+  IMAGE,
+  IMAGE_USER,
+  layOutImage,
+  meta,
+  mountsFor,
+  podVolumes,
+  readableByAll,
+  run,
+  sandbox,
+  SEARCH_PATH,
+  tool,
+  userOf,
+  type Mount,
+  type User,
+} from '../support/pod-sandbox';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
 import { CANARY, PATH, seedGuide } from '../support/toolkit';
 import { podView, type ContainerView } from '../unit/deploy/support/kubernetes-checks';
@@ -69,7 +90,12 @@ describe('the init-container pod of examples/kubernetes/init-container, without 
     const image = layOutImage(join(work, 'image'));
     const ssmArgv = [...IMAGE.entrypoint.slice(1), ...(strings(ssm.raw['args']).length ? strings(ssm.raw['args']) : IMAGE.cmd)];
     const node = { host: imageNode(), target: IMAGE.entrypoint[0] as string };
-    const init = await run(sandbox(userOf(ssm, fsGroup), [...image, node, ...mountsOf(ssm, hosts)], { ...envFromImage(), ...envOf(ssm), ...aws() }, IMAGE.workdir as string, [node.target, ...ssmArgv]));
+    const init = await run(
+      sandbox(userOf(ssm, fsGroup), [...image, node, ...mountsOf(ssm, hosts)], { ...envFromImage(), ...envOf(ssm), ...aws() }, IMAGE.workdir as string, [
+        node.target,
+        ...ssmArgv,
+      ]),
+    );
     const secrets = hosts.get(ssm.mounts.find((m) => !m.readOnly)?.name ?? '') as string;
     if (init.code !== 0 || !app) return { init, secrets, hosts, app: undefined };
     const appRun = await run(sandbox(userOf(app, fsGroup), mountsOf(app, hosts), { PATH: SEARCH_PATH }, '/', appScript(strings(app.raw['command']))));
@@ -154,7 +180,7 @@ describe('the init-container pod of examples/kubernetes/init-container, without 
   });
 });
 
-describe('the compose demo\'s pieces and the ECS init task, without an engine', () => {
+describe("the compose demo's pieces and the ECS init task, without an engine", () => {
   const compose = yamlDocument(readRepoFile('docker-compose.yml'), { merge: true });
   const service = (name: string) => obj(obj(compose['services'])[name]);
   const userOfService = (s: Json): User => {
@@ -172,9 +198,14 @@ describe('the compose demo\'s pieces and the ECS init task, without an engine', 
     return dir;
   }
 
-  const ssmRenderIn = (volume: string, extra: Mount[]) => [...layOutImage(join(work, 'image')), { host: imageNode(), target: IMAGE.entrypoint[0] as string }, { host: volume, target: IMAGE.volumes[0] as string, writable: true }, ...extra];
+  const ssmRenderIn = (volume: string, extra: Mount[]) => [
+    ...layOutImage(join(work, 'image')),
+    { host: imageNode(), target: IMAGE.entrypoint[0] as string },
+    { host: volume, target: IMAGE.volumes[0] as string, writable: true },
+    ...extra,
+  ];
 
-  it('compose: seed.sh puts the guide\'s parameters with the aws CLI; render writes the volume; app.mjs prints the keys only', async () => {
+  it("compose: seed.sh puts the guide's parameters with the aws CLI; render writes the volume; app.mjs prints the keys only", async () => {
     const awsCli = '/usr/bin/aws';
     if (!existsSync(awsCli)) throw new Error('the Debian package awscli is needed');
     for (const name of fake.names()) fake.delete(name);
@@ -189,7 +220,9 @@ describe('the compose demo\'s pieces and the ECS init task, without an engine', 
     });
     expect(seeded.code, seeded.stderr).toBe(0);
     expect(seeded.stdout).toContain('seeded /ELASMETRICS/STAGING/MYSQL/PASSWORD (SecureString)');
-    expect(fake.names()).toEqual([...`ELASTICSEARCH/PASSWORD ELASTICSEARCH/USERNAME MYSQL/HOST MYSQL/PASSWORD MYSQL/USER`.split(' ')].map((k) => `${PATH}${k}`));
+    expect(fake.names()).toEqual(
+      [...`ELASTICSEARCH/PASSWORD ELASTICSEARCH/USERNAME MYSQL/HOST MYSQL/PASSWORD MYSQL/USER`.split(' ')].map((k) => `${PATH}${k}`),
+    );
     expect(seeded.stdout).not.toMatch(/staging-(es|mysql)-pass/);
 
     const volume = imageVolume();
@@ -199,7 +232,13 @@ describe('the compose demo\'s pieces and the ECS init task, without an engine', 
     cpSync(repoPath('examples/compose/ssm-render.yaml'), join(configDir, 'ssm-render.yaml'));
     readableByAll(configDir);
     const env = { ...envFromImage(), ...obj(render['environment']), ...aws() } as Record<string, string>;
-    const result = await run(sandbox(userOfService(render), ssmRenderIn(volume, [{ host: configDir, target: IMAGE.workdir as string }]), env, IMAGE.workdir as string, [IMAGE.entrypoint[0] as string, ...IMAGE.entrypoint.slice(1), ...strings(render['command'])]));
+    const result = await run(
+      sandbox(userOfService(render), ssmRenderIn(volume, [{ host: configDir, target: IMAGE.workdir as string }]), env, IMAGE.workdir as string, [
+        IMAGE.entrypoint[0] as string,
+        ...IMAGE.entrypoint.slice(1),
+        ...strings(render['command']),
+      ]),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(filesIn(volume)).toEqual(['app.env', 'config.yaml']);
 
@@ -210,13 +249,24 @@ describe('the compose demo\'s pieces and the ECS init task, without an engine', 
     readableByAll(appDir);
     const [node, ...args] = strings(app['command']);
     expect(node).toBe('node');
-    const out = await run(sandbox(userOfService(app), [{ host: appDir, target: '/app' }, { host: volume, target: '/secrets' }], {}, '/', [process.execPath, ...args, '--once']));
+    const out = await run(
+      sandbox(
+        userOfService(app),
+        [
+          { host: appDir, target: '/app' },
+          { host: volume, target: '/secrets' },
+        ],
+        {},
+        '/',
+        [process.execPath, ...args, '--once'],
+      ),
+    );
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toBe(`started: /secrets/app.env has 5 keys: ${[...GUIDE_KEYS].sort().join(', ')}\n`);
     expect(out.stdout + out.stderr).not.toMatch(/staging-(es|mysql)-pass|elastic_user/);
   });
 
-  it('ECS: the init task\'s ssm-render renders into the task volume; the app (another uid in group 65532) starts on SUCCESS and reads it', async () => {
+  it("ECS: the init task's ssm-render renders into the task volume; the app (another uid in group 65532) starts on SUCCESS and reads it", async () => {
     const task = JSON.parse(readRepoFile('examples/ecs/task-definition-init.json')) as Json;
     const containers = list(task['containerDefinitions']).map(obj);
     const ssm = containers.find((c) => c['name'] === 'ssm-render') as Json;
@@ -234,9 +284,21 @@ describe('the compose demo\'s pieces and the ECS init task, without an engine', 
 
     // dependsOn SUCCESS: the app starts only because the exit code was 0.
     expect(list(app['dependsOn'])).toEqual([{ containerName: 'ssm-render', condition: 'SUCCESS' }]);
-    const out = await run(sandbox(user(app), [{ host: volume, target: '/secrets' }], { PATH: SEARCH_PATH }, '/', [...strings(app['entryPoint']), ...appScript(strings(app['command']))]));
+    const out = await run(
+      sandbox(user(app), [{ host: volume, target: '/secrets' }], { PATH: SEARCH_PATH }, '/', [
+        ...strings(app['entryPoint']),
+        ...appScript(strings(app['command'])),
+      ]),
+    );
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout.trim().split('\n')).toEqual(['app started; keys in /secrets/app.env:', 'ELASTICSEARCH_PASSWORD', 'ELASTICSEARCH_USERNAME', 'MYSQL_HOST', 'MYSQL_PASSWORD', 'MYSQL_USER']);
+    expect(out.stdout.trim().split('\n')).toEqual([
+      'app started; keys in /secrets/app.env:',
+      'ELASTICSEARCH_PASSWORD',
+      'ELASTICSEARCH_USERNAME',
+      'MYSQL_HOST',
+      'MYSQL_PASSWORD',
+      'MYSQL_USER',
+    ]);
     expect(out.stdout).not.toContain(CANARY);
   });
 });

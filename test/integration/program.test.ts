@@ -12,7 +12,7 @@ describe('the program', () => {
     expect(outputs.map((r) => r.stdout)).toEqual(Array(3).fill(`ssm-render ${version} (node ${process.version})\n`));
   });
 
-  it('`render --help` says that --format/--output renders one file instead of the config\'s templates', async () => {
+  it("`render --help` says that --format/--output renders one file instead of the config's templates", async () => {
     const help = await runCli(['render', '--help'], { cwd: process.cwd(), env: isolatedEnv() });
     expect(help.code).toBe(0);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain("--output <file> ... into this one file, instead of the config file's templates (with --format)");

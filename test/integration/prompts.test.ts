@@ -26,7 +26,13 @@ interface PtyResult {
 
 /** The built CLI on a pseudo-terminal (python3's pty), answering its prompt like a person. */
 async function onTerminal(args: string[], prompt: string, answer: string): Promise<PtyResult> {
-  const spec = JSON.stringify({ argv: [process.execPath, BUNDLE, ...args], env: awsEnv(fake, { SSM_RENDER_LOG_FORMAT: 'json' }), cwd: dir.dir, prompt, answer });
+  const spec = JSON.stringify({
+    argv: [process.execPath, BUNDLE, ...args],
+    env: awsEnv(fake, { SSM_RENDER_LOG_FORMAT: 'json' }),
+    cwd: dir.dir,
+    prompt,
+    answer,
+  });
   // Asynchronously: the fake answers from this process, so its event loop must keep running.
   return new Promise((done, fail) => {
     const child = spawn('python3', [resolve(__dirname, '../support/pty-run.py')], { stdio: ['pipe', 'pipe', 'inherit'] });

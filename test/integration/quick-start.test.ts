@@ -42,10 +42,11 @@ describe('the README quick start', () => {
     const run = spawnSync('npm', ['run', '--silent', 'example'], { cwd: dir.dir, env: isolatedEnv(), encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe(blockAfter('then prints the three files it'));
-    for (const f of ['out/app.env', 'out/config.yaml', 'out/all.json']) expect(run.stdout).toContain(`==> ${f} <==\n${readFileSync(dir.path('examples/elasmetrics', f), 'utf8')}`);
+    for (const f of ['out/app.env', 'out/config.yaml', 'out/all.json'])
+      expect(run.stdout).toContain(`==> ${f} <==\n${readFileSync(dir.path('examples/elasmetrics', f), 'utf8')}`);
   });
 
-  it('the Parameter Store commands, run as written, render Parameter Store values, never the .env\'s local ones', async () => {
+  it("the Parameter Store commands, run as written, render Parameter Store values, never the .env's local ones", async () => {
     checkoutCopy();
     const script = blockAfter('Against Parameter Store');
     expect(script).toContain('npx ssm-render');
@@ -59,7 +60,8 @@ describe('the README quick start', () => {
     expect(parseYaml(readFileSync(dir.path('examples/elasmetrics/out/config.yaml'), 'utf8'))).toMatchObject({ mysql: { password: `my'sql\n${CANARY}` } });
     const root = parseDotenv(readFileSync(dir.path('out/app.env')));
     expect(root).toMatchObject({ ELASTICSEARCH_PASSWORD: `es-${CANARY}`, MYSQL_USER: 'metrics_user' });
-    for (const text of [readFileSync(dir.path('out/app.env'), 'utf8'), readFileSync(dir.path('examples/elasmetrics/out/all.json'), 'utf8')]) expect(text).not.toMatch(/local-(es|mysql)-password/);
+    for (const text of [readFileSync(dir.path('out/app.env'), 'utf8'), readFileSync(dir.path('examples/elasmetrics/out/all.json'), 'utf8')])
+      expect(text).not.toMatch(/local-(es|mysql)-password/);
     expect(fake.calls()['GetParametersByPath']).toBe(2);
   });
 });

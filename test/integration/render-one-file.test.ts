@@ -28,7 +28,7 @@ const settingsLine = (r: CliResult) => r.logs.find((l) => String(l['msg']).start
 const run = (args: string[], cwd: string, env: Record<string, string | undefined>) => runCli(['render', ...args], { cwd, env: awsEnv(fake, env) });
 
 describe('render --format/--output: one file, nothing else', () => {
-  it('in a config\'s directory, renders only that file: the config\'s templates are not rendered, and the log says so', async () => {
+  it("in a config's directory, renders only that file: the config's templates are not rendered, and the log says so", async () => {
     const example = copyExample();
     const first = await run([], example, { LOCAL_DEV_MODE: 'false', USE_PARAMETER_STORE: 'true', PARAMETER_STORE_PREFIX: undefined, ENV: undefined });
     expect(first.code, first.stderr).toBe(0);
@@ -50,10 +50,12 @@ describe('render --format/--output: one file, nothing else', () => {
       templatesNotRendered: 3,
       destinations: [dir.path('one/app.env')],
     });
-    expect(String(settingsLine(one)?.['msg'])).toMatch(/; Parameter Store \/ELASMETRICS\/STAGING\/; --format\/--output: the config file's 3 templates are not rendered$/);
+    expect(String(settingsLine(one)?.['msg'])).toMatch(
+      /; Parameter Store \/ELASMETRICS\/STAGING\/; --format\/--output: the config file's 3 templates are not rendered$/,
+    );
   });
 
-  it('the old quick start\'s trap is visible: local dev mode from the example\'s .env is named in the log, and only the one file is written', async () => {
+  it("the old quick start's trap is visible: local dev mode from the example's .env is named in the log, and only the one file is written", async () => {
     const example = copyExample();
     const result = await run(['--format', 'dotenv', '--output', dir.path('one/app.env')], example, { ENV: 'STAGING', PARAMETER_STORE_PREFIX: '/ELASMETRICS' });
     expect(result.code, result.stderr).toBe(0);
@@ -73,8 +75,11 @@ describe('render --format/--output: one file, nothing else', () => {
     expect(settingsLine(result)?.['msg']).toBe('read no config file and no .env file; Parameter Store /ELASMETRICS/STAGING/');
   });
 
-  it('the config\'s prefix, env, required keys and defaults still apply to the one file', async () => {
-    dir.write('ssm-render.yaml', 'prefix: /ELASMETRICS\nenv: STAGING\ndefaults:\n  values: { APP: { COLOR: blue } }\ntemplates:\n  - format: json\n    destination: all.json\n');
+  it("the config's prefix, env, required keys and defaults still apply to the one file", async () => {
+    dir.write(
+      'ssm-render.yaml',
+      'prefix: /ELASMETRICS\nenv: STAGING\ndefaults:\n  values: { APP: { COLOR: blue } }\ntemplates:\n  - format: json\n    destination: all.json\n',
+    );
     const env = { PARAMETER_STORE_PREFIX: undefined, ENV: undefined };
     const one = await run(['--format', 'dotenv', '--output', 'one.env'], dir.dir, env);
     expect(one.code, one.stderr).toBe(0);
@@ -99,10 +104,17 @@ describe('render --format/--output: one file, nothing else', () => {
 });
 
 describe('render --log-level debug', () => {
-  it('logs each file\'s path and whether it changed; at info, no such line', async () => {
-    dir.write('ssm-render.yaml', 'prefix: /ELASMETRICS\nenv: STAGING\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n  - format: json\n    destination: out/all.json\n    include: [ELASTICSEARCH]\n');
+  it("logs each file's path and whether it changed; at info, no such line", async () => {
+    dir.write(
+      'ssm-render.yaml',
+      'prefix: /ELASMETRICS\nenv: STAGING\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n  - format: json\n    destination: out/all.json\n    include: [ELASTICSEARCH]\n',
+    );
     const files = [dir.path('out/all.json'), dir.path('out/app.env')];
-    const perFile = (r: CliResult) => r.logs.filter((l) => l['level'] === 'debug' && 'changed' in l).map((l) => [l['destination'], l['changed'], l['msg']]).sort();
+    const perFile = (r: CliResult) =>
+      r.logs
+        .filter((l) => l['level'] === 'debug' && 'changed' in l)
+        .map((l) => [l['destination'], l['changed'], l['msg']])
+        .sort();
     const first = await run(['--log-level', 'debug'], dir.dir, {});
     expect(first.code, first.stderr).toBe(0);
     expectNoLeak(first);

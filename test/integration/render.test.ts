@@ -135,7 +135,10 @@ templates:
   - source: t.json
     destination: out.json
 `);
-    dir.write('t.json', '{"v1": {{TOKEN_V1}}, "prev": {{TOKEN_PREV}}, "now": {{TOKEN}}, "db": {{#with (fromJson DB.CREDS)}}{{password}}{{/with}}, "n11": {{N11}} }\n');
+    dir.write(
+      't.json',
+      '{"v1": {{TOKEN_V1}}, "prev": {{TOKEN_PREV}}, "now": {{TOKEN}}, "db": {{#with (fromJson DB.CREDS)}}{{password}}{{/with}}, "n11": {{N11}} }\n',
+    );
     const result = await render();
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(readFileSync(dir.path('out.json'), 'utf8'))).toEqual({ v1: 'token-v1', prev: 'token-v1', now: 'token-v2', db: CANARY, n11: 'n11' });
@@ -176,13 +179,17 @@ templates:
 
   it('a template that cannot be compiled or read fails before any API call, every one named', async () => {
     seedGuide();
-    config(`${BASE}templates:\n  - format: dotenv\n    destination: app.env\n  - source: open.hbs\n    destination: a.sh\n  - source: partial.hbs\n    destination: b.sh\n`);
+    config(
+      `${BASE}templates:\n  - format: dotenv\n    destination: app.env\n  - source: open.hbs\n    destination: a.sh\n  - source: partial.hbs\n    destination: b.sh\n`,
+    );
     dir.write('open.hbs', 'ok\n{{#if MYSQL.USER}}never closed\n');
     // Handlebars' parser takes this; its compiler refuses it.
     dir.write('partial.hbs', '{{> other MYSQL HOST}}\n');
     const result = await render();
     expect(result.code).toBe(4);
-    expect(lastLog(result)['msg']).toMatch(/Template .*open\.hbs cannot be compiled: Parse error on line 3.*; Template .*partial\.hbs cannot be compiled: Unsupported number of partial arguments: 2/);
+    expect(lastLog(result)['msg']).toMatch(
+      /Template .*open\.hbs cannot be compiled: Parse error on line 3.*; Template .*partial\.hbs cannot be compiled: Unsupported number of partial arguments: 2/,
+    );
     expect(fake.calls()).toEqual({});
     expect(readdirSync(dir.dir).sort()).toEqual(['open.hbs', 'partial.hbs', 'ssm-render.yaml']);
 
@@ -337,7 +344,12 @@ describe('local dev mode and the shipped example', () => {
     expectNoLeak(result);
     expect(result.code, result.stderr).toBe(0);
     const env = parseDotenv(readFileSync(`${example}/out/app.env`));
-    expect(env).toMatchObject({ ELASTICSEARCH_PASSWORD: `es-${CANARY}`, MYSQL_PASSWORD: `my-${CANARY}`, MYSQL_HOST: 'localhost', ELASTICSEARCH_USERNAME: 'elastic_user' });
+    expect(env).toMatchObject({
+      ELASTICSEARCH_PASSWORD: `es-${CANARY}`,
+      MYSQL_PASSWORD: `my-${CANARY}`,
+      MYSQL_HOST: 'localhost',
+      ELASTICSEARCH_USERNAME: 'elastic_user',
+    });
     expect(lastLog(result)).toMatchObject({ local: true, calls: {} });
   });
 

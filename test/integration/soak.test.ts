@@ -19,7 +19,15 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) fake.put(`/SOAK/PROD/K${i}`, `value-${i}`, { type: i % 2 ? 'SecureString' : 'String' });
   fake.put('/SOAK/PROD/ROTATING', 'v0', { type: 'SecureString' });
   harness = join(mkdtempSync(join(tmpdir(), 'ssm-render-soak-')), 'watch-soak.js');
-  await build({ entryPoints: ['test/support/watch-soak.ts'], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: harness, logLevel: 'error' });
+  await build({
+    entryPoints: ['test/support/watch-soak.ts'],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: harness,
+    logLevel: 'error',
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -46,8 +54,15 @@ describe('a day of watching, compressed with a virtual clock', () => {
     const malloc = { MALLOC_ARENA_MAX: IMAGE.env['MALLOC_ARENA_MAX'], MALLOC_MMAP_THRESHOLD_: IMAGE.env['MALLOC_MMAP_THRESHOLD_'] };
     const { stdout } = await promisify(execFile)(imageNode(), ['--expose-gc', ...nodeFlags, harness], { env: { ...env, ...malloc }, maxBuffer: 1 << 20 });
     const report = JSON.parse(stdout) as {
-      cycles: number; virtualHours: number; rotations: number; changes: number; failures: number; calls: number; decryptions: number;
-      rssMiB: Record<string, number>; detail: Record<string, { heapUsed: number }>;
+      cycles: number;
+      virtualHours: number;
+      rotations: number;
+      changes: number;
+      failures: number;
+      calls: number;
+      decryptions: number;
+      rssMiB: Record<string, number>;
+      detail: Record<string, { heapUsed: number }>;
     };
     console.log('soak:', JSON.stringify(report));
     expect(report.cycles).toBe(2880);
@@ -61,7 +76,10 @@ describe('a day of watching, compressed with a virtual clock', () => {
     expect(heap('2880')).toBeLessThan(heap('100') * 1.15);
     // RSS rises while V8 sizes its heap for the (compressed, idle-free) allocation rate, then stays,
     // give or take what the allocator keeps: the last five samples against the first five after warm-up.
-    const late = Object.keys(report.rssMiB).map(Number).filter((c) => c >= 1_000).sort((a, b) => a - b);
+    const late = Object.keys(report.rssMiB)
+      .map(Number)
+      .filter((c) => c >= 1_000)
+      .sort((a, b) => a - b);
     const median = (cycles: number[]) => cycles.map((c) => report.rssMiB[c] as number).sort((a, b) => a - b)[2] as number;
     expect(late.length).toBe(20);
     expect(median(late.slice(-5))).toBeLessThan(median(late.slice(0, 5)) * 1.1);

@@ -20,7 +20,7 @@ async function run(args: string[], env: Record<string, string | undefined> = {},
 
 /** What the person reads: the error line, or for health-check the failing check in its report. */
 function reported(r: CliResult): Record<string, unknown> {
-  if (r.stdout.startsWith('{')) return ((JSON.parse(r.stdout) as { checks: Array<Record<string, unknown>> }).checks.find((c) => c['status'] === 'fail') ?? {});
+  if (r.stdout.startsWith('{')) return (JSON.parse(r.stdout) as { checks: Array<Record<string, unknown>> }).checks.find((c) => c['status'] === 'fail') ?? {};
   const log = lastLog(r);
   return { ...log, detail: log['msg'] };
 }
@@ -52,7 +52,9 @@ describe('"Access Denied" names the action and the resource and points to iam-po
     const r = reported(result);
     expect(r['code']).toBe('ACCESS_DENIED');
     expect(String(r['detail'])).toMatch(new RegExp(`^Access denied: ssm:${operation} on /ELASMETRICS/STAGING/`));
-    expect(String(r['hint'])).toMatch(/allow ssm:\w+ on arn:aws:ssm:eu-west-1:\*:parameter\/ELASMETRICS\/STAGING(\/\S+)? for this role.*`ssm-render iam-policy/);
+    expect(String(r['hint'])).toMatch(
+      /allow ssm:\w+ on arn:aws:ssm:eu-west-1:\*:parameter\/ELASMETRICS\/STAGING(\/\S+)? for this role.*`ssm-render iam-policy/,
+    );
   });
 });
 
@@ -74,7 +76,9 @@ describe('"Parameter not found" says which path ENV chose and lists near misses'
     expect(result.code).toBe(3);
     const r = reported(result);
     expect(r).toMatchObject({ code: 'PARAMETER_NOT_FOUND', detail });
-    expect(String(r['hint'])).toMatch(/^similar names exist: \/ELASMETRICS\/PRODUCTION\/MYSQL\/PASSWORD \(ENV=PRODUCTION\); read \/ELASMETRICS\/STAGING\/ \(ENV=STAGING from ENV \(environment\)\)/);
+    expect(String(r['hint'])).toMatch(
+      /^similar names exist: \/ELASMETRICS\/PRODUCTION\/MYSQL\/PASSWORD \(ENV=PRODUCTION\); read \/ELASMETRICS\/STAGING\/ \(ENV=STAGING from ENV \(environment\)\)/,
+    );
   });
 
   it('from render and ls, for a path with nothing under it', async () => {
@@ -83,7 +87,9 @@ describe('"Parameter not found" says which path ENV chose and lists near misses'
       const result = await run(args);
       expect(result.code).toBe(3);
       expect(lastLog(result)['msg']).toBe('Parameter not found: nothing under /ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))');
-      expect(String(lastLog(result)['hint'])).toMatch(/^similar names exist: \/ELASMETRICS\/PRODUCTION\/ \(ENV=PRODUCTION: 2 parameters\); (check ENV|read \/ELASMETRICS\/STAGING\/)/);
+      expect(String(lastLog(result)['hint'])).toMatch(
+        /^similar names exist: \/ELASMETRICS\/PRODUCTION\/ \(ENV=PRODUCTION: 2 parameters\); (check ENV|read \/ELASMETRICS\/STAGING\/)/,
+      );
     }
   });
 

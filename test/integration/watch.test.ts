@@ -36,7 +36,15 @@ afterEach(async () => {
 });
 
 function env(extra: Record<string, string | undefined> = {}) {
-  return isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: fake.url, AWS_MAX_ATTEMPTS: '2', SSM_RENDER_LOG_LEVEL: 'debug', ...extra });
+  return isolatedEnv({
+    AWS_ACCESS_KEY_ID: 'AKID',
+    AWS_SECRET_ACCESS_KEY: 's',
+    AWS_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL: fake.url,
+    AWS_MAX_ATTEMPTS: '2',
+    SSM_RENDER_LOG_LEVEL: 'debug',
+    ...extra,
+  });
 }
 
 function watch(config: string, args: string[] = [], extraEnv: Record<string, string | undefined> = {}): LiveCli {
@@ -63,7 +71,9 @@ async function metric(base: string, name: string): Promise<number> {
 
 describe('watch', () => {
   it('a rotated value reaches the file within one interval, the reload command runs exactly once, and an unchanged refresh costs ceil(N/10) calls, no decryption and no write', async () => {
-    const cli = watch(`watch: { interval: 1s, jitter: 0 }\non_change:\n  command: ["sh", "-c", "echo \\"$SSM_RENDER_CHANGED\\" >> ${dir.path('reloads.txt')}"]\n${TEMPLATES}`);
+    const cli = watch(
+      `watch: { interval: 1s, jitter: 0 }\non_change:\n  command: ["sh", "-c", "echo \\"$SSM_RENDER_CHANGED\\" >> ${dir.path('reloads.txt')}"]\n${TEMPLATES}`,
+    );
     await cli.waitForLog(msg('first render complete, watching'));
     expect(password()).toBe(`pw-1-${CANARY}`);
     const before = statSync(dir.path('out/app.env'));
@@ -123,7 +133,11 @@ describe('watch', () => {
       fault.inject();
       // A change waiting behind the fault: a KMS denial only bites when a changed SecureString is decrypted.
       if (fault.code !== 'PARAMETER_NOT_FOUND') fake.put(`${PATH}DB/PASSWORD`, `under-fault-${version}-${CANARY}`, { type: 'SecureString' });
-      await eventually(async () => ((await metric(base, `ssm_render_errors_total{code="${fault.code}"}`)) >= coded + 3 ? true : undefined), 20_000, `three ${fault.name} failures`);
+      await eventually(
+        async () => ((await metric(base, `ssm_render_errors_total{code="${fault.code}"}`)) >= coded + 3 ? true : undefined),
+        20_000,
+        `three ${fault.name} failures`,
+      );
       expect(snapshot(), fault.name).toEqual(before);
       expect(await metric(base, 'ssm_render_refreshes_total{result="failed"}')).toBeGreaterThanOrEqual(failed + 3);
       expect((await fetch(`http://${base}/healthz`)).status).toBe(200);
@@ -140,7 +154,7 @@ describe('watch', () => {
     expect(warnings.every((w) => typeof w['hint'] === 'string')).toBe(true);
   }, 180_000);
 
-  it('rides out throttling within a refresh: unless AWS_MAX_ATTEMPTS says, a call gets 8 attempts, not the SDK\'s 3', async () => {
+  it("rides out throttling within a refresh: unless AWS_MAX_ATTEMPTS says, a call gets 8 attempts, not the SDK's 3", async () => {
     const cli = watch(`watch: { interval: 1s, jitter: 0 }\n${TEMPLATES}`, [], { AWS_MAX_ATTEMPTS: undefined });
     const base = await address(cli);
     await cli.waitForLog(msg('first render complete, watching'));

@@ -22,7 +22,10 @@ afterAll(() => fake.close());
 beforeEach(() => {
   dir = scratch();
   chmodSync(dir.dir, 0o755);
-  dir.write('ssm-render.yaml', 'prefix: /APP\nenv: PROD\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n  - format: json\n    destination: out/app.json\n');
+  dir.write(
+    'ssm-render.yaml',
+    'prefix: /APP\nenv: PROD\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n  - format: json\n    destination: out/app.json\n',
+  );
   mkdirSync(dir.path('out'), { mode: 0o755 });
 });
 afterEach(() => dir.cleanup());
@@ -30,12 +33,21 @@ afterEach(() => dir.cleanup());
 const env = () => isolatedEnv({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: fake.url });
 
 function inSandbox(sandbox: string[]): Promise<CliResult> {
-  return runCli(['render'], { cwd: dir.dir, env: env(), node: ['bwrap', '--bind', '/', '/', '--dev', '/dev', '--proc', '/proc', ...sandbox, '--chdir', dir.dir, process.execPath] });
+  return runCli(['render'], {
+    cwd: dir.dir,
+    env: env(),
+    node: ['bwrap', '--bind', '/', '/', '--dev', '/dev', '--proc', '/proc', ...sandbox, '--chdir', dir.dir, process.execPath],
+  });
 }
 
 /** As a real non-root user (a user namespace would map uid 65532 back onto root's files). */
 function asUser(uid: number): Promise<CliResult> {
-  return runCli(['render'], { cwd: dir.dir, env: env(), bundle: bundleForAnyUser(), node: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath] });
+  return runCli(['render'], {
+    cwd: dir.dir,
+    env: env(),
+    bundle: bundleForAnyUser(),
+    node: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath],
+  });
 }
 
 function expectWriteError(result: CliResult, code: string): void {
@@ -91,12 +103,15 @@ describe('write errors exit 5, name the path, and leave nothing behind', () => {
     chmodSync(dir.path('out/app.env'), 0o604);
     writeFileSync(dir.path('out/app.json'), '{"OLD": 2}\n');
     // An immutable file cannot be renamed over: the second rename fails with EPERM.
-    if (spawnSync('chattr', ['+i', dir.path('out/app.json')]).status !== 0) throw new Error('chattr +i failed: this test needs a file system with immutable files (ext4, tmpfs)');
+    if (spawnSync('chattr', ['+i', dir.path('out/app.json')]).status !== 0)
+      throw new Error('chattr +i failed: this test needs a file system with immutable files (ext4, tmpfs)');
     try {
       const result = await runCli(['render'], { cwd: dir.dir, env: env() });
       expectWriteError(result, 'EPERM');
       const last = result.logs[result.logs.length - 1] ?? {};
-      expect(last['msg']).toBe(`Cannot rename a temp file onto ${dir.path('out/app.json')} (EPERM); rolled back ${dir.path('out/app.env')}; no destination changed`);
+      expect(last['msg']).toBe(
+        `Cannot rename a temp file onto ${dir.path('out/app.json')} (EPERM); rolled back ${dir.path('out/app.env')}; no destination changed`,
+      );
       expect(String(last['hint'])).toMatch(/immutable/);
       expect(String(last['hint'])).not.toMatch(/uid\/gid/);
       expect(readFileSync(dir.path('out/app.env'), 'utf8')).toBe('OLD=1\n');

@@ -1,5 +1,19 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
@@ -45,11 +59,40 @@ export function rootFs(): string[] {
 /** argv that runs `command` as `user` in a read-only sandbox where only writable mounts can be written. */
 export function sandbox(user: User, mounts: readonly Mount[], env: Record<string, string>, cwd: string, command: readonly string[]): string[] {
   const setpriv = ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, user.groups.length ? `--groups=${user.groups.join(',')}` : '--clear-groups'];
-  const bwrap = ['bwrap', '--unshare-user', '--uid', String(user.uid), '--gid', String(user.gid), '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session'];
+  const bwrap = [
+    'bwrap',
+    '--unshare-user',
+    '--uid',
+    String(user.uid),
+    '--gid',
+    String(user.gid),
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--die-with-parent',
+    '--new-session',
+  ];
   const binds = mounts.flatMap((m) => [m.writable ? '--bind' : '--ro-bind', m.host, m.target]);
   const envArgs = ['--clearenv', ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v])];
   const workdir = cwd === '/' ? [] : ['--dir', cwd]; // as WORKDIR creates it in the image
-  return [...setpriv, ...bwrap, ...rootFs(), '--dev', '/dev', '--proc', '/proc', ...workdir, ...binds, '--remount-ro', '/', '--chdir', cwd, ...envArgs, '--', ...command];
+  return [
+    ...setpriv,
+    ...bwrap,
+    ...rootFs(),
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    ...workdir,
+    ...binds,
+    '--remount-ro',
+    '/',
+    '--chdir',
+    cwd,
+    ...envArgs,
+    '--',
+    ...command,
+  ];
 }
 
 /** Run argv to its end (at most 30 s), with its output and its JSON log lines. */
@@ -158,8 +201,7 @@ export function podVolumes(pod: PodView, fsGroup: number, work: string, configMa
 }
 
 export const mountsFor = (container: ContainerView, hosts: Map<string, string>): Mount[] =>
-container.mounts.map((m) => ({ host: hosts.get(m.name) as string, target: m.mountPath, writable: !m.readOnly }));
-
+  container.mounts.map((m) => ({ host: hosts.get(m.name) as string, target: m.mountPath, writable: !m.readOnly }));
 
 /**
  * The environment a container starts with: the image sets only NODE_COMPILE_CACHE and the
@@ -173,4 +215,3 @@ export function envFromImage(): Record<string, string> {
   expect(Object.keys(IMAGE.env).sort()).toEqual(['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'NODE_COMPILE_CACHE']);
   return { PATH: SEARCH_PATH, HOME: '/', ...IMAGE.env };
 }
-

@@ -64,7 +64,11 @@ export function parseLogs(stderr: string): Array<Record<string, unknown>> {
 export function runCli(args: readonly string[], options: RunOptions): Promise<CliResult> {
   const [bin, ...pre] = options.node ?? [process.execPath];
   return new Promise((done, fail) => {
-    const child = spawn(bin as string, [...pre, options.bundle ?? BUNDLE, ...args], { cwd: options.cwd, env: options.env ?? isolatedEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin as string, [...pre, options.bundle ?? BUNDLE, ...args], {
+      cwd: options.cwd,
+      env: options.env ?? isolatedEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -65,14 +65,22 @@ async function main(): Promise<void> {
     rss[cycle] = mib(m.rss);
     detail[cycle] = { heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) };
   };
-  await watchLoop(deps, async () => void (changes += 1), cycles, async () => {
-    cycle += 1;
-    if (cycle % rotateEvery === 0) {
-      rotations += 1;
-      await fetch(`${url}/__fake/put`, { method: 'POST', body: JSON.stringify({ name: '/SOAK/PROD/ROTATING', value: `v${rotations}`, type: 'SecureString' }) });
-    }
-    if (checkpoints.has(cycle)) measure();
-  });
+  await watchLoop(
+    deps,
+    async () => void (changes += 1),
+    cycles,
+    async () => {
+      cycle += 1;
+      if (cycle % rotateEvery === 0) {
+        rotations += 1;
+        await fetch(`${url}/__fake/put`, {
+          method: 'POST',
+          body: JSON.stringify({ name: '/SOAK/PROD/ROTATING', value: `v${rotations}`, type: 'SecureString' }),
+        });
+      }
+      if (checkpoints.has(cycle)) measure();
+    },
+  );
   opened.close();
   process.stdout.write(
     `${JSON.stringify({ cycles: cycle, virtualHours: Math.round((now / 3_600_000) * 10) / 10, rotations, changes, failures, calls: opened.stats.total(), decryptions: opened.stats.decryptions, rssMiB: rss, detail, heapMiB: mib(process.memoryUsage().heapUsed) })}\n`,

@@ -19,8 +19,7 @@ export function nodeScalar(value: string): string {
   const bare = bareProblem(value);
   if (bare === undefined) return value;
   return refuse(
-    `cannot be written for npm dotenv: in single quotes it ${single}; in double quotes it ${double}; ` +
-      `in backticks it ${backtick}; unquoted it ${bare}`,
+    `cannot be written for npm dotenv: in single quotes it ${single}; in double quotes it ${double}; ` + `in backticks it ${backtick}; unquoted it ${bare}`,
   );
 }
 

@@ -24,8 +24,7 @@ export function portableScalar(value: string): string {
   const bare = bareProblem(value);
   if (bare === undefined) return value;
   return refuse(
-    `cannot be written for both npm dotenv and python-dotenv: in single quotes it ${single}; ` +
-      `in double quotes it ${double}; unquoted it ${bare}`,
+    `cannot be written for both npm dotenv and python-dotenv: in single quotes it ${single}; ` + `in double quotes it ${double}; unquoted it ${bare}`,
   );
 }
 

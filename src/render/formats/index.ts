@@ -28,8 +28,6 @@ export function getFormat(name: FormatName, options: { dialect?: DotenvDialect }
     case 'properties':
       return propertiesFormat;
     default:
-      throw new TypeError(
-        `Expected a format name (dotenv, shell, yaml, json, properties), got \`${String(name)}\``,
-      );
+      throw new TypeError(`Expected a format name (dotenv, shell, yaml, json, properties), got \`${String(name)}\``);
   }
 }

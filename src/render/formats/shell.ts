@@ -12,6 +12,5 @@ function shellScalar(value: string): string {
 export const shellFormat: Format = {
   name: 'shell',
   scalar: shellScalar,
-  document: (entries: readonly Entry[]) =>
-    entries.map(({ envName, value }) => `export ${envName}=${shellScalar(value)}\n`).join(''),
+  document: (entries: readonly Entry[]) => entries.map(({ envName, value }) => `export ${envName}=${shellScalar(value)}\n`).join(''),
 };

@@ -8,17 +8,23 @@ const principal = (account: Account) => `arn:aws:sts::${account.accountId}:assum
 /** The error a failing fault rule produces; `drop` and `latency` have none. */
 export function faultError(kind: FaultKind, account: Account, operation: string, resource: string): AwsError | undefined {
   switch (kind) {
-    case 'throttle': return new AwsError('ThrottlingException', 'Rate exceeded');
-    case 'server-error': return internalError();
-    case 'invalid-next-token': return invalidNextToken();
-    case 'expired-token': return new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
-    case 'unrecognized-client': return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    case 'throttle':
+      return new AwsError('ThrottlingException', 'Rate exceeded');
+    case 'server-error':
+      return internalError();
+    case 'invalid-next-token':
+      return invalidNextToken();
+    case 'expired-token':
+      return new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
+    case 'unrecognized-client':
+      return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     case 'access-denied':
       return new AwsError(
         'AccessDeniedException',
         `User: ${principal(account)} is not authorized to perform: ssm:${operation} on resource: ${resource} because no identity-based policy allows the ssm:${operation} action`,
       );
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
@@ -26,7 +32,9 @@ export function faultError(kind: FaultKind, account: Account, operation: string,
 function keyArn(account: Account, keyId: string | undefined): string {
   if (keyId?.startsWith('arn:aws:kms:') && keyId.includes(':key/')) return keyId;
   if (keyId && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(keyId)) return `arn:aws:kms:${account.region}:${account.accountId}:key/${keyId}`;
-  const hex = createHash('sha256').update(keyId ?? 'alias/aws/ssm').digest('hex');
+  const hex = createHash('sha256')
+    .update(keyId ?? 'alias/aws/ssm')
+    .digest('hex');
   const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   return `arn:aws:kms:${account.region}:${account.accountId}:key/${uuid}`;
 }

@@ -2,7 +2,15 @@ import type { FaultKind, FaultRule } from './types';
 import type { Decryption } from './operations/context';
 
 const KINDS: readonly FaultKind[] = [
-  'throttle', 'server-error', 'latency', 'drop', 'access-denied', 'kms-denied', 'invalid-next-token', 'expired-token', 'unrecognized-client',
+  'throttle',
+  'server-error',
+  'latency',
+  'drop',
+  'access-denied',
+  'kms-denied',
+  'invalid-next-token',
+  'expired-token',
+  'unrecognized-client',
 ];
 
 interface ActiveRule {

@@ -30,7 +30,9 @@ function parseOne(raw: unknown, rules: FilterRules): StringFilter {
   const key = typeof entry['Key'] === 'string' ? entry['Key'] : '';
   const options = rules[key.startsWith('tag:') ? 'tag:' : key];
   if (!options) {
-    const valid = Object.keys(rules).map((k) => (k === 'tag:' ? 'tag:<key>' : k)).join(', ');
+    const valid = Object.keys(rules)
+      .map((k) => (k === 'tag:' ? 'tag:<key>' : k))
+      .join(', ');
     throw new AwsError('InvalidFilterKey', `The following filter key is not valid: ${key}. Valid filter keys include: [${valid}].`);
   }
   const option = typeof entry['Option'] === 'string' ? entry['Option'] : (options[0] as string);
@@ -63,14 +65,22 @@ export function matches(filters: readonly StringFilter[], name: string, v: Versi
   return filters.every(({ key, option, values }) => {
     const any = (actual: string | undefined) => actual !== undefined && values.some((w) => matchText(option, actual, w));
     switch (key) {
-      case 'Name': return any(name) || any(name.replace(/^\//, ''));
-      case 'Path': return values.some((p) => inScope(name, normalisePath(p) as string, option === 'Recursive'));
-      case 'Type': return any(v.type);
-      case 'KeyId': return any(v.keyId);
-      case 'Tier': return any(v.tier);
-      case 'DataType': return any(v.dataType);
-      case 'Label': return true;
-      default: return values.length === 0 ? key.slice(4) in tags : any(tags[key.slice(4)]);
+      case 'Name':
+        return any(name) || any(name.replace(/^\//, ''));
+      case 'Path':
+        return values.some((p) => inScope(name, normalisePath(p) as string, option === 'Recursive'));
+      case 'Type':
+        return any(v.type);
+      case 'KeyId':
+        return any(v.keyId);
+      case 'Tier':
+        return any(v.tier);
+      case 'DataType':
+        return any(v.dataType);
+      case 'Label':
+        return true;
+      default:
+        return values.length === 0 ? key.slice(4) in tags : any(tags[key.slice(4)]);
     }
   });
 }

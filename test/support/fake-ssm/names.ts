@@ -33,7 +33,12 @@ export function normalisePath(path: string): string | undefined {
   if (!path.startsWith('/') || path.length > 2048) return undefined;
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   if (trimmed === '/') return trimmed;
-  return trimmed.slice(1).split('/').every((s) => SEGMENT.test(s)) ? trimmed : undefined;
+  return trimmed
+    .slice(1)
+    .split('/')
+    .every((s) => SEGMENT.test(s))
+    ? trimmed
+    : undefined;
 }
 
 /** Whether `name` is a child (`recursive`: a descendant) of `path`; the path itself is not. */

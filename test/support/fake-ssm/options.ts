@@ -50,13 +50,26 @@ export function applyOptions(settings: Settings, changes: Partial<RuntimeOptions
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined && key !== 'rateLimit') continue;
     switch (key) {
-      case 'region': next.region = text(key, value, /^[a-z]{2}(-[a-z]+)+-\d$/); break;
-      case 'accountId': next.accountId = text(key, value, /^\d{12}$/); break;
-      case 'pageSize': next.pageSize = integer(key, value, 1); break;
-      case 'emptyPages': next.emptyPages = integer(key, value, 0); break;
-      case 'latencyMs': next.latencyMs = integer(key, value, 0); break;
-      case 'rateLimit': next.rateLimit = rateLimit(value); break;
-      default: throw new TypeError(`Unknown option \`${key}\``);
+      case 'region':
+        next.region = text(key, value, /^[a-z]{2}(-[a-z]+)+-\d$/);
+        break;
+      case 'accountId':
+        next.accountId = text(key, value, /^\d{12}$/);
+        break;
+      case 'pageSize':
+        next.pageSize = integer(key, value, 1);
+        break;
+      case 'emptyPages':
+        next.emptyPages = integer(key, value, 0);
+        break;
+      case 'latencyMs':
+        next.latencyMs = integer(key, value, 0);
+        break;
+      case 'rateLimit':
+        next.rateLimit = rateLimit(value);
+        break;
+      default:
+        throw new TypeError(`Unknown option \`${key}\``);
     }
   }
   Object.assign(settings, next);

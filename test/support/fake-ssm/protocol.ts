@@ -22,7 +22,10 @@ export function credential(req: IncomingMessage): Credential {
   if (!header) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   const match = SIGV4.exec(header);
   if (!match) {
-    throw new AwsError('IncompleteSignatureException', `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters in the AWS4-HMAC-SHA256 format.`);
+    throw new AwsError(
+      'IncompleteSignatureException',
+      `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters in the AWS4-HMAC-SHA256 format.`,
+    );
   }
   const [, accessKeyId = '', , region = '', service] = match;
   if (service !== 'ssm') throw new AwsError('InvalidSignatureException', "Credential should be scoped to correct service: 'ssm'. ");
@@ -63,5 +66,8 @@ export function sendResult(res: ServerResponse, requestId: string, body: unknown
 }
 
 export function sendError(res: ServerResponse, requestId: string, error: AwsError): void {
-  send(res, error.status, errorBody(error), { 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': `${error.code}:http://internal.amazon.com/coral/com.amazonaws.ssm/` });
+  send(res, error.status, errorBody(error), {
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': `${error.code}:http://internal.amazon.com/coral/com.amazonaws.ssm/`,
+  });
 }

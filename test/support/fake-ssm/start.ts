@@ -66,7 +66,8 @@ export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSs
 
   const server = await listen(
     port,
-    (req, res) => (req.url?.startsWith(CONTROL_PREFIX) ? handleControl(req, res, api) : handleAws(req, res, { ctx, faults, counters, bucket, closing: closing.signal })),
+    (req, res) =>
+      req.url?.startsWith(CONTROL_PREFIX) ? handleControl(req, res, api) : handleAws(req, res, { ctx, faults, counters, bucket, closing: closing.signal }),
     () => closing.abort(),
   );
   api.url = server.url;

@@ -1,15 +1,7 @@
 export type ParameterType = 'String' | 'StringList' | 'SecureString';
 
 export type FaultKind =
-  | 'throttle'
-  | 'server-error'
-  | 'latency'
-  | 'drop'
-  | 'access-denied'
-  | 'kms-denied'
-  | 'invalid-next-token'
-  | 'expired-token'
-  | 'unrecognized-client';
+  'throttle' | 'server-error' | 'latency' | 'drop' | 'access-denied' | 'kms-denied' | 'invalid-next-token' | 'expired-token' | 'unrecognized-client';
 
 export interface FaultRule {
   /** An SSM operation name such as `GetParametersByPath`; absent matches every operation. */

@@ -20,7 +20,9 @@ describe('ls formats', () => {
     const shown = formatTable(items, [], { showValues: true, local: false }).split('\n');
     expect(shown[1]).toMatch(/ plain$/);
     expect(shown[2]).toMatch(/ "two\\nlines"$/);
-    expect(formatTable([{ name: 'A', key: 'A', type: 'String', from: 'A (environment)', value: ' x' }], [], { showValues: true, local: true })).toBe('KEY  TYPE    FROM             VALUE\nA    String  A (environment)  " x"\n');
+    expect(formatTable([{ name: 'A', key: 'A', type: 'String', from: 'A (environment)', value: ' x' }], [], { showValues: true, local: true })).toBe(
+      'KEY  TYPE    FROM             VALUE\nA    String  A (environment)  " x"\n',
+    );
   });
 
   it('json: metadata, values only when shown', () => {

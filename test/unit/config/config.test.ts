@@ -73,9 +73,19 @@ describe('resolveConfig defaults', () => {
       ['MYSQL/PASSWORD', ['DB_PASS']],
       ['ES/PASSWORD', ['ES_PASSWORD', 'ELASTIC_PASSWORD']],
     ]);
-    expect(config.defaults).toEqual({ yamlFiles: [join(conf, 'a.yaml'), join(conf, 'b.YML')], jsonFiles: [join(conf, 'c.json')], values: { MYSQL: { HOST: 'localhost' } } });
+    expect(config.defaults).toEqual({
+      yamlFiles: [join(conf, 'a.yaml'), join(conf, 'b.YML')],
+      jsonFiles: [join(conf, 'c.json')],
+      values: { MYSQL: { HOST: 'localhost' } },
+    });
     expect(config.watch).toEqual({ intervalMs: 60_000, jitter: 0, maxStaleMs: 3_600_000, backoffMs: 2_000 });
-    expect(config.onChange).toEqual({ command: ['sh', '-c', 'true'], timeoutMs: 5_000, signal: 'SIGUSR1', pidFile: join(conf, 'run/app.pid'), touch: join(conf, 'changed') });
+    expect(config.onChange).toEqual({
+      command: ['sh', '-c', 'true'],
+      timeoutMs: 5_000,
+      signal: 'SIGUSR1',
+      pidFile: join(conf, 'run/app.pid'),
+      touch: join(conf, 'changed'),
+    });
     expect(config.exec).toEqual({ reloadSignal: 'SIGUSR2', onChange: 'restart', killTimeoutMs: 3_000 });
   });
 
@@ -107,28 +117,48 @@ describe('resolveConfig templates', () => {
       dialect: 'portable',
       include: undefined,
     });
-    expect(b).toMatchObject({ label: 'format json', source: undefined, format: 'json', destination: '/abs/c.json', mode: 0o600, uid: 1, gid: 2, escape: 'json', include: ['MYSQL'] });
+    expect(b).toMatchObject({
+      label: 'format json',
+      source: undefined,
+      format: 'json',
+      destination: '/abs/c.json',
+      mode: 0o600,
+      uid: 1,
+      gid: 2,
+      escape: 'json',
+      include: ['MYSQL'],
+    });
     expect(c).toMatchObject({ escape: 'none' });
     expect(d).toMatchObject({ escape: 'dotenv', dialect: 'node' });
   });
 
   it('names the template whose destination says nothing of its language', () => {
-    expect(messageOf('templates:\n  - { source: a.hbs, destination: app.conf }\n')).toBe('Cannot tell how to escape values for `templates[0].destination` `app.conf`');
+    expect(messageOf('templates:\n  - { source: a.hbs, destination: app.conf }\n')).toBe(
+      'Cannot tell how to escape values for `templates[0].destination` `app.conf`',
+    );
   });
 
   it('names a dialect set on output that is not dotenv: the template in the file, the flag on the command line', () => {
-    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, dialect: node }\n')).toBe('`templates[0].dialect` applies to dotenv output, but `a.yaml` is written as yaml');
-    expect(messageOf('templates: []\n', { output: { format: 'yaml', destination: 'x.yaml', dialect: 'node' } })).toBe('`--dialect` applies to dotenv output, but `x.yaml` is written as yaml');
+    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, dialect: node }\n')).toBe(
+      '`templates[0].dialect` applies to dotenv output, but `a.yaml` is written as yaml',
+    );
+    expect(messageOf('templates: []\n', { output: { format: 'yaml', destination: 'x.yaml', dialect: 'node' } })).toBe(
+      '`--dialect` applies to dotenv output, but `x.yaml` is written as yaml',
+    );
   });
 
-  it('--format/--output is the only destination, relative to the working directory: the config\'s templates are left out', () => {
-    const { config, dir } = resolveIn('templates:\n  - { format: json, destination: a.json }\n', { output: { format: 'dotenv', destination: 'out.env', dialect: 'python' } });
+  it("--format/--output is the only destination, relative to the working directory: the config's templates are left out", () => {
+    const { config, dir } = resolveIn('templates:\n  - { format: json, destination: a.json }\n', {
+      output: { format: 'dotenv', destination: 'out.env', dialect: 'python' },
+    });
     expect(config.templates.map((t) => [t.destination, t.escape, t.dialect])).toEqual([[join(dir, 'out.env'), 'dotenv', 'python']]);
   });
 
   it('refuses two templates writing one file, naming both', () => {
-    expect(messageOf('templates:\n  - { format: json, destination: a.json }\n  - { format: yaml, destination: b.yaml }\n  - { format: json, destination: ./a.json }\n')).toMatch(
-      /^`templates\[0\]` and `templates\[2\]` both write `.*\/conf\/a\.json`$/,
-    );
+    expect(
+      messageOf(
+        'templates:\n  - { format: json, destination: a.json }\n  - { format: yaml, destination: b.yaml }\n  - { format: json, destination: ./a.json }\n',
+      ),
+    ).toMatch(/^`templates\[0\]` and `templates\[2\]` both write `.*\/conf\/a\.json`$/);
   });
 });

@@ -10,7 +10,9 @@ const duplicateIn = (text: string) => {
 
 describe('findDuplicateKey', () => {
   it('finds none in a document whose mappings each name a key once', () => {
-    expect(duplicateIn('env: A\nwatch: { interval: 5m }\ntemplates:\n  - { format: json, destination: a }\n  - { format: json, destination: b }\n')).toBeUndefined();
+    expect(
+      duplicateIn('env: A\nwatch: { interval: 5m }\ntemplates:\n  - { format: json, destination: a }\n  - { format: json, destination: b }\n'),
+    ).toBeUndefined();
     expect(duplicateIn('')).toBeUndefined();
     expect(duplicateIn('just text')).toBeUndefined();
   });

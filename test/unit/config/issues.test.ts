@@ -48,8 +48,12 @@ describe('formatIssues words what was expected for every kind of zod issue', () 
     expect(linesFor(at(z.string().check(z.minLength(1))), { k: '' })).toEqual(['Expected `k` to be text of at least 1 character, got `` (string)']);
     expect(linesFor(at(z.string().check(z.maxLength(3))), { k: 'abcd' })).toEqual(['Expected `k` to be text of at most 3 characters, got `abcd` (string)']);
     expect(linesFor(at(z.string().check(z.length(2))), { k: 'abc' })).toEqual(['Expected `k` to be text of exactly 2 characters, got `abc` (string)']);
-    expect(linesFor(at(z.array(z.string()).check(z.minLength(2))), { k: ['a'] })).toEqual(['Expected `k` to be a list of at least 2 items, got a list (1 item)']);
-    expect(linesFor(at(z.array(z.string()).check(z.maxLength(1))), { k: ['a', 'b'] })).toEqual(['Expected `k` to be a list of at most 1 item, got a list (2 items)']);
+    expect(linesFor(at(z.array(z.string()).check(z.minLength(2))), { k: ['a'] })).toEqual([
+      'Expected `k` to be a list of at least 2 items, got a list (1 item)',
+    ]);
+    expect(linesFor(at(z.array(z.string()).check(z.maxLength(1))), { k: ['a', 'b'] })).toEqual([
+      'Expected `k` to be a list of at most 1 item, got a list (2 items)',
+    ]);
     expect(linesFor(at(z.number().check(z.gte(0))), { k: -1 })).toEqual(['Expected `k` to be at least 0, got `-1` (number)']);
     expect(linesFor(at(z.number().check(z.gt(0))), { k: 0 })).toEqual(['Expected `k` to be more than 0, got `0` (number)']);
     expect(linesFor(at(z.number().check(z.lte(1))), { k: 2 })).toEqual(['Expected `k` to be at most 1, got `2` (number)']);
@@ -70,7 +74,9 @@ describe('formatIssues words what was expected for every kind of zod issue', () 
   });
 
   it('a refused key of a mapping', () => {
-    expect(linesFor(at(z.record(z.string().check(z.regex(/^[A-Z]+$/)), z.string())), { k: { lower: 'x' } })).toEqual(['Expected the key `lower` in `k` to be text matching /^[A-Z]+$/']);
+    expect(linesFor(at(z.record(z.string().check(z.regex(/^[A-Z]+$/)), z.string())), { k: { lower: 'x' } })).toEqual([
+      'Expected the key `lower` in `k` to be text matching /^[A-Z]+$/',
+    ]);
   });
 
   it('an unknown key, with the near known one', () => {
@@ -107,12 +113,18 @@ describe('the config file messages', () => {
     expect(problems({ defaults: { values: { MYSQL: { HOST: 'h', PORTS: [1, 2] } } } })).toEqual([
       'Expected `defaults.values.MYSQL.PORTS` to be text, a number, `true`/`false` or a nested mapping, got a list (2 items)',
     ]);
-    expect(problems({ aliases: { 'MYSQL/PASSWORD': ['MYSQL_PW', 3] } })).toEqual(['Expected `aliases.MYSQL/PASSWORD[1]` to be an environment variable name, got `3` (number)']);
-    expect(problems({ aliases: { 'MYSQL/PASSWORD': 3 } })).toEqual(['Expected `aliases.MYSQL/PASSWORD` to be an environment variable name or a list of them, got `3` (number)']);
+    expect(problems({ aliases: { 'MYSQL/PASSWORD': ['MYSQL_PW', 3] } })).toEqual([
+      'Expected `aliases.MYSQL/PASSWORD[1]` to be an environment variable name, got `3` (number)',
+    ]);
+    expect(problems({ aliases: { 'MYSQL/PASSWORD': 3 } })).toEqual([
+      'Expected `aliases.MYSQL/PASSWORD` to be an environment variable name or a list of them, got `3` (number)',
+    ]);
   });
 
   it('name a key that cannot be a relative key', () => {
-    expect(problems({ parameters: { 'MYSQL PASSWORD': '/a' } })).toEqual(['Expected the key `MYSQL PASSWORD` in `parameters` to be a relative key such as `MYSQL/PASSWORD`']);
+    expect(problems({ parameters: { 'MYSQL PASSWORD': '/a' } })).toEqual([
+      'Expected the key `MYSQL PASSWORD` in `parameters` to be a relative key such as `MYSQL/PASSWORD`',
+    ]);
   });
 
   it('say which nested setting must be a mapping', () => {

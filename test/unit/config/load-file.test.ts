@@ -44,7 +44,9 @@ templates:
   });
 
   it('names an unknown key and suggests the near one', () => {
-    expect(messageOf('templates:\n  - format: json\n    destnation: x.json\n')).toMatch(/Unknown key `templates\[0\]\.destnation` \(did you mean `destination`\?\)/);
+    expect(messageOf('templates:\n  - format: json\n    destnation: x.json\n')).toMatch(
+      /Unknown key `templates\[0\]\.destnation` \(did you mean `destination`\?\)/,
+    );
     expect(messageOf('regoin: eu-west-1\n')).toMatch(/Unknown key `regoin` \(did you mean `region`\?\)/);
   });
 
@@ -53,7 +55,9 @@ templates:
       /Expected `templates\[0\]\.mode` to be an octal mode in quotes such as "0640", got `640` \(number\)/,
     );
     expect(messageOf('request_timeout: -5s\n')).toMatch(/Expected `request_timeout` to be a duration such as `30s` or `5m`, got `-5s` \(string\)/);
-    expect(messageOf('templates:\n  - format: toml\n    destination: x\n')).toMatch(/Expected `templates\[0\]\.format` to be one of dotenv, shell, yaml, json, properties, got `toml`/);
+    expect(messageOf('templates:\n  - format: toml\n    destination: x\n')).toMatch(
+      /Expected `templates\[0\]\.format` to be one of dotenv, shell, yaml, json, properties, got `toml`/,
+    );
     expect(messageOf('templates:\n  - destination: x.env\n')).toMatch(/exactly one of `source`/);
     expect(messageOf('required: MYSQL/PASSWORD\n')).toMatch(/Expected `required` to be a list of relative keys/);
   });
@@ -78,7 +82,9 @@ templates:
 
 describe('watch, on_change and exec keys', () => {
   it('accepts them and checks each', () => {
-    const c = load('watch: { interval: 30s, jitter: 0.2, max_stale: 1h }\non_change: { command: [sh, -c, "true"], timeout: 5s, signal: SIGHUP, pid_file: /run/app.pid, touch: /tmp/x }\nexec: { reload_signal: SIGUSR1, on_change: restart, kill_timeout: 3s }\n');
+    const c = load(
+      'watch: { interval: 30s, jitter: 0.2, max_stale: 1h }\non_change: { command: [sh, -c, "true"], timeout: 5s, signal: SIGHUP, pid_file: /run/app.pid, touch: /tmp/x }\nexec: { reload_signal: SIGUSR1, on_change: restart, kill_timeout: 3s }\n',
+    );
     expect(c.watch).toEqual({ interval: 30_000, jitter: 0.2, max_stale: 3_600_000 });
     expect(c.exec).toEqual({ reload_signal: 'SIGUSR1', on_change: 'restart', kill_timeout: 3_000 });
     expect(messageOf('watch: { interval: 500ms }\n')).toMatch(/Expected `watch\.interval` to be at least `1s`, got `500ms` \(string\)/);

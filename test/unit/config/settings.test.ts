@@ -62,7 +62,9 @@ describe('resolveSettings', () => {
 
   it('names the variable and the value of a bad boolean', () => {
     const p = project({ '.env': 'LOCAL_DEV_MODE=maybe\n' });
-    expect(() => resolveSettings({ flags: {}, env: {}, cwd: p.dir })).toThrow(/Expected `LOCAL_DEV_MODE` to be true or false, got `maybe` \(from LOCAL_DEV_MODE \(.env\)\)/);
+    expect(() => resolveSettings({ flags: {}, env: {}, cwd: p.dir })).toThrow(
+      /Expected `LOCAL_DEV_MODE` to be true or false, got `maybe` \(from LOCAL_DEV_MODE \(.env\)\)/,
+    );
   });
 
   it('requires a prefix and an env outside local mode, saying which variable sets them', () => {
@@ -79,8 +81,13 @@ describe('resolveSettings', () => {
   it('resolves the endpoint from the flag, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL, .env files, the config file', () => {
     const p = project({ '.env': 'AWS_ENDPOINT_URL=http://from-dotenv:4566\nENV=S\nPARAMETER_STORE_PREFIX=/P\n' });
     expect(resolveSettings({ flags: {}, env: {}, cwd: p.dir }).endpoint).toEqual({ value: 'http://from-dotenv:4566', from: 'AWS_ENDPOINT_URL (.env)' });
-    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x' }, cwd: p.dir }).endpoint).toEqual({ value: 'http://x', from: 'AWS_ENDPOINT_URL (environment)' });
-    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x', AWS_ENDPOINT_URL_SSM: 'http://ssm' }, cwd: p.dir }).endpoint?.value).toBe('http://ssm');
+    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x' }, cwd: p.dir }).endpoint).toEqual({
+      value: 'http://x',
+      from: 'AWS_ENDPOINT_URL (environment)',
+    });
+    expect(resolveSettings({ flags: {}, env: { AWS_ENDPOINT_URL: 'http://x', AWS_ENDPOINT_URL_SSM: 'http://ssm' }, cwd: p.dir }).endpoint?.value).toBe(
+      'http://ssm',
+    );
     expect(resolveSettings({ flags: {}, env: { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, cwd: p.dir }).endpoint).toBeUndefined();
     expect(resolveSettings({ flags: { endpointUrl: 'http://flag' }, env: { AWS_ENDPOINT_URL: 'http://x' }, cwd: p.dir }).endpoint?.from).toBe('--endpoint-url');
   });

@@ -21,7 +21,10 @@ describe('layers', () => {
 
   it('reads the environment by env name first, then by alias', () => {
     const env = { MYSQL_PASSWORD: 'm', ES_PASSWORD: 'e', ELASTICSEARCH_USERNAME: 'u' };
-    const aliases = new Map([['ELASTICSEARCH/PASSWORD', ['ES_PASSWORD']], ['ELASTICSEARCH/USERNAME', ['ES_USER']]]);
+    const aliases = new Map([
+      ['ELASTICSEARCH/PASSWORD', ['ES_PASSWORD']],
+      ['ELASTICSEARCH/USERNAME', ['ES_USER']],
+    ]);
     const entries = environmentLayer(['MYSQL/PASSWORD', 'MYSQL/HOST'], env, aliases);
     expect(entries.map((e) => [e.key, e.origin])).toEqual([
       ['MYSQL/PASSWORD', 'MYSQL_PASSWORD'],
@@ -31,7 +34,10 @@ describe('layers', () => {
   });
 
   it('reads only variables the environment has: an alias named like an Object method finds nothing', () => {
-    const aliases = new Map([['A', ['toString']], ['B', ['constructor', '__proto__', 'hasOwnProperty']]]);
+    const aliases = new Map([
+      ['A', ['toString']],
+      ['B', ['constructor', '__proto__', 'hasOwnProperty']],
+    ]);
     const env = process.env as Record<string, string>;
     expect(environmentLayer(['A', 'B'], { ...env }, aliases)).toEqual([]);
     expect(environmentLayer(['A', 'B'], env, aliases)).toEqual([]);
@@ -40,12 +46,21 @@ describe('layers', () => {
   it('reads YAML defaults as text: 0755, yes and 1e3 stay what they were written as', () => {
     const file = s.write('config.yaml', 'APP:\n  MODE: 0755\n  FLAG: yes\n  N: 1e3\n  HOSTS: [a, b]\n  EMPTY: ~\n');
     const byKey = Object.fromEntries(fileLayer(file, 'yaml').map((e) => [e.key, [e.value, e.type]]));
-    expect(byKey).toEqual({ 'APP/MODE': ['0755', 'String'], 'APP/FLAG': ['yes', 'String'], 'APP/N': ['1e3', 'String'], 'APP/HOSTS': ['a,b', 'StringList'], 'APP/EMPTY': ['~', 'String'] });
+    expect(byKey).toEqual({
+      'APP/MODE': ['0755', 'String'],
+      'APP/FLAG': ['yes', 'String'],
+      'APP/N': ['1e3', 'String'],
+      'APP/HOSTS': ['a,b', 'StringList'],
+      'APP/EMPTY': ['~', 'String'],
+    });
   });
 
   it('reads JSON defaults, null meaning absent, and names the file on bad syntax without quoting it', () => {
     const file = s.write('airflow.json', '{"MYSQL": {"PORT": 3306, "TLS": true, "X": null}}');
-    expect(fileLayer(file, 'json').map((e) => [e.key, e.value])).toEqual([['MYSQL/PORT', '3306'], ['MYSQL/TLS', 'true']]);
+    expect(fileLayer(file, 'json').map((e) => [e.key, e.value])).toEqual([
+      ['MYSQL/PORT', '3306'],
+      ['MYSQL/TLS', 'true'],
+    ]);
     const bad = s.write('bad.json', '{"PASSWORD": "canary-123",');
     expect(() => fileLayer(bad, 'json')).toThrow(/Defaults file `.*bad\.json` is not valid JSON/);
     try {

@@ -15,9 +15,9 @@ function reference(layers: readonly (readonly DataEntry[])[]): Array<[string, Da
 // Keys close enough to collide, differ in case, nest (`a` and `a/b`) and sort differently by code unit and by locale.
 const key = fc.stringMatching(/^[aAbB_.\-/0-9]{1,4}$/);
 const layer = (n: number) =>
-  fc.array(fc.record({ key, value: fc.string({ maxLength: 3 }) }), { maxLength: 12 }).map((rows) =>
-    rows.map((r, i): DataEntry => ({ ...r, type: 'String', layer: LAYERS[n] as LayerName, origin: `${LAYERS[n]}#${i}` })),
-  );
+  fc
+    .array(fc.record({ key, value: fc.string({ maxLength: 3 }) }), { maxLength: 12 })
+    .map((rows) => rows.map((r, i): DataEntry => ({ ...r, type: 'String', layer: LAYERS[n] as LayerName, origin: `${LAYERS[n]}#${i}` })));
 
 describe('mergeLayers', () => {
   it('keeps the highest layer of each key and sorts the keys, whatever the layers hold', () => {

@@ -7,7 +7,12 @@ describe('buildTree', () => {
   it('nests by key path and keeps the order given', () => {
     const tree = buildTree(entries('B/Y', 'A', 'B/X'));
     expect([...tree.keys()]).toEqual(['B', 'A']);
-    expect(tree.get('B')).toEqual(new Map([['Y', 'v:B/Y'], ['X', 'v:B/X']]));
+    expect(tree.get('B')).toEqual(
+      new Map([
+        ['Y', 'v:B/Y'],
+        ['X', 'v:B/X'],
+      ]),
+    );
     expect(tree.get('A')).toBe('v:A');
   });
 

@@ -17,7 +17,7 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const service = (doc: Json, name: string) => obj(obj(doc['services'])[name]);
 
 describe('docker-compose.yml', () => {
-  it('is the guide\'s Option 2: LocalStack, a seed job, render as an init service, watch as a healthy sidecar, the app', () => {
+  it("is the guide's Option 2: LocalStack, a seed job, render as an init service, watch as a healthy sidecar, the app", () => {
     expect(check(parse(COMPOSE))).toEqual([]);
   });
 
@@ -28,12 +28,17 @@ describe('docker-compose.yml', () => {
       change(doc);
       return check(doc);
     };
-    expect(broken((d) => {
-      delete service(d, 'app')['read_only'];
-      service(d, 'app')['read_onyl'] = true;
-    })).toEqual(expect.arrayContaining(['/services/app must NOT have additional properties: read_onyl', 'app: read_only is not true']));
+    expect(
+      broken((d) => {
+        delete service(d, 'app')['read_only'];
+        service(d, 'app')['read_onyl'] = true;
+      }),
+    ).toEqual(expect.arrayContaining(['/services/app must NOT have additional properties: read_onyl', 'app: read_only is not true']));
     expect(broken((d) => (obj(obj(service(d, 'app')['depends_on'])['render'])['condition'] = 'service_completed'))).toEqual(
-      expect.arrayContaining(['/services/app/depends_on/render/condition must be equal to one of the allowed values', 'app: does not wait for render to complete successfully']),
+      expect.arrayContaining([
+        '/services/app/depends_on/render/condition must be equal to one of the allowed values',
+        'app: does not wait for render to complete successfully',
+      ]),
     );
     expect(broken((d) => (service(d, 'render')['user'] = 'root'))).toEqual(['render: user is `root`, not 65532:65532']);
     expect(broken((d) => (service(d, 'watch')['cap_drop'] = ['NET_RAW']))).toEqual(['watch: cap_drop does not hold ALL']);
@@ -41,14 +46,18 @@ describe('docker-compose.yml', () => {
     expect(broken((d) => (obj(service(d, 'watch')['healthcheck'])['test'] = ['CMD', 'curl', '-f', 'http://127.0.0.1:9090/healthz']))).toEqual([
       "watch: the healthcheck does not ask the health endpoint on --listen 0.0.0.0:9090 with the image's own node",
     ]);
-    expect(broken((d) => (service(d, 'localstack')['image'] = 'localstack/localstack:latest'))).toEqual(['localstack: the image `localstack/localstack:latest` is not pinned to a version']);
+    expect(broken((d) => (service(d, 'localstack')['image'] = 'localstack/localstack:latest'))).toEqual([
+      'localstack: the image `localstack/localstack:latest` is not pinned to a version',
+    ]);
     expect(broken((d) => (service(d, 'seed')['depends_on'] = ['localstack']))).toEqual(['seed: does not wait for localstack to be healthy']);
     // YAML itself: a duplicate key is an error, not a silent override.
     expect(() => parse(`${COMPOSE}\nvolumes: {}\n`)).toThrow(/not valid YAML/);
-    expect(composeSchemaProblems({ services: { a: { image: 'x', healthcheck: { test: 'true', start_intervall: '1s' } } } })).toEqual(['/services/a/healthcheck must NOT have additional properties: start_intervall']);
+    expect(composeSchemaProblems({ services: { a: { image: 'x', healthcheck: { test: 'true', start_intervall: '1s' } } } })).toEqual([
+      '/services/a/healthcheck must NOT have additional properties: start_intervall',
+    ]);
   });
 
-  it('mounts the same config into render and watch, valid for ssm-render, with the guide\'s required keys', () => {
+  it("mounts the same config into render and watch, valid for ssm-render, with the guide's required keys", () => {
     const doc = parse(COMPOSE);
     const configs = ['render', 'watch'].map((s) => strings(service(doc, s)['volumes']).find((v) => v.includes('/ssm-render.yaml')));
     expect(new Set(configs).size).toBe(1);
@@ -63,7 +72,7 @@ describe('docker-compose.yml', () => {
     expect(spawnSync('sh', ['-n', repoPath('examples/compose/seed.sh')]).status).toBe(0);
   });
 
-  describe('the watch healthcheck, run as written (with this machine\'s node and a free port)', () => {
+  describe("the watch healthcheck, run as written (with this machine's node and a free port)", () => {
     let status = 200;
     let server: Server;
     let port = 0;
@@ -81,7 +90,11 @@ describe('docker-compose.yml', () => {
       const test = strings(obj(service(parse(COMPOSE), 'watch')['healthcheck'])['test']);
       const [, node, ...args] = test;
       expect(node).toBe('/nodejs/bin/node');
-      const child = spawn(process.execPath, args.map((a) => a.replace('127.0.0.1:9090', `127.0.0.1:${targetPort}`)), { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        args.map((a) => a.replace('127.0.0.1:9090', `127.0.0.1:${targetPort}`)),
+        { stdio: 'ignore' },
+      );
       return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     };
 

@@ -40,7 +40,9 @@ describe('Dockerfile', () => {
     ]);
     expect(broken('CMD ["render"]', 'CMD render')).toEqual(['CMD is `[]`, expected the exec form ["render"]']);
     expect(broken('RUN npm ci --no-audit --no-fund', 'RUN npm install')).toEqual(['the build stage does not install with `npm ci`']);
-    expect(broken('FROM gcr.io/distroless/nodejs22-debian12:nonroot', 'FROM node:20-alpine')[0]).toMatch(/runtime base `node:20-alpine` is not a maintained Node.js 22 image/);
+    expect(broken('FROM gcr.io/distroless/nodejs22-debian12:nonroot', 'FROM node:20-alpine')[0]).toMatch(
+      /runtime base `node:20-alpine` is not a maintained Node.js 22 image/,
+    );
     expect(broken('COPY LICENSE /opt/ssm-render/LICENSE', 'COPY --from=build /src/node_modules /opt/ssm-render/node_modules')).toEqual([
       expect.stringMatching(/copies `\/src\/node_modules` to `\/opt\/ssm-render\/node_modules`; only the bundle, templates\/ and license files belong/),
       'the LICENSE file is not in the image',
@@ -52,8 +54,12 @@ describe('Dockerfile', () => {
       expect.stringMatching(/volume directory \/secrets is not created owned by 65532:65532/),
     ]);
     const entrypoint = 'ENTRYPOINT ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20",';
-    expect(broken(entrypoint, entrypoint.replace(' "--disable-sigusr1",', ''))).toContainEqual(expect.stringMatching(/^ENTRYPOINT does not start node with --disable-sigusr1/));
-    expect(broken(entrypoint, entrypoint.replace('"--max-semi-space-size=1",', '"--require=/tmp/x.js",'))).toContainEqual(expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/));
+    expect(broken(entrypoint, entrypoint.replace(' "--disable-sigusr1",', ''))).toContainEqual(
+      expect.stringMatching(/^ENTRYPOINT does not start node with --disable-sigusr1/),
+    );
+    expect(broken(entrypoint, entrypoint.replace('"--max-semi-space-size=1",', '"--require=/tmp/x.js",'))).toContainEqual(
+      expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/),
+    );
     expect(broken(entrypoint, `${entrypoint} "--inspect",`)).toContainEqual(expect.stringMatching(/^ENTRYPOINT is .*expected the exec form/));
     expect(broken('WORKDIR /etc/ssm-render', 'WORKDIR /etc/ssm-render\nRUN ["/nodejs/bin/node", "-e", "0"]')[0]).toMatch(/RUN in the runtime stage/);
   });
@@ -72,9 +78,19 @@ describe('Dockerfile', () => {
       .filter((i) => i.keyword === 'COPY' && i.flags['from'] === undefined)
       .flatMap((i) => i.args.slice(0, -1))
       .flatMap(contextFiles);
-    expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'scripts/build.mjs', 'src/bin.ts', 'templates/app.env.hbs', 'LICENSE']));
+    expect(copied).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'scripts/build.mjs', 'src/bin.ts', 'templates/app.env.hbs', 'LICENSE']),
+    );
     expect(copied.filter((f) => ignore.ignores(f))).toEqual([]);
-    for (const kept of ['node_modules/yaml/package.json', 'dist/ssm-render.js', '.git/HEAD', 'test/support/run-cli.ts', 'examples/elasmetrics/.env', '.env', 'coverage/index.html']) {
+    for (const kept of [
+      'node_modules/yaml/package.json',
+      'dist/ssm-render.js',
+      '.git/HEAD',
+      'test/support/run-cli.ts',
+      'examples/elasmetrics/.env',
+      '.env',
+      'coverage/index.html',
+    ]) {
       expect(ignore.ignores(kept), kept).toBe(true);
     }
   });

@@ -27,11 +27,17 @@ const ssmRender = (task: Json) => obj(list(task['containerDefinitions']).find((c
 const app = (task: Json) => obj(list(task['containerDefinitions']).find((c) => obj(c)['name'] === 'app'));
 const containers = (task: Json) => list(task['containerDefinitions']).map(obj);
 /** IAM's own matching of a Resource pattern: `*` any run of characters, `?` one. */
-const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
+const matches = (pattern: string, arn: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(arn);
 const envOf = (container: Json) => Object.fromEntries(list(container['environment']).map((e) => [String(obj(e)['name']), String(obj(e)['value'])]));
 
 describe('ECS examples', () => {
-  it('are valid RegisterTaskDefinition inputs for botocore\'s ECS model', () => {
+  it("are valid RegisterTaskDefinition inputs for botocore's ECS model", () => {
     expect(botocoreProblems(TASKS.map(([f]) => repoPath(f)))).toEqual(Object.fromEntries(TASKS.map(([f]) => [repoPath(f), []])));
   });
 
@@ -52,7 +58,9 @@ describe('ECS examples', () => {
       const file = s.write('typo.json', JSON.stringify(typo));
       expect(botocoreProblems([file])[file]).toEqual([
         expect.stringMatching(/^Unknown parameter in containerDefinitions\[0\]: "readOnlyRootFilesystem", must be one of: .*readonlyRootFilesystem/),
-        expect.stringMatching(/^Invalid type for parameter containerDefinitions\[1\]\.memoryReservation, value: 128, type: <class 'str'>, valid types: <class 'int'>/),
+        expect.stringMatching(
+          /^Invalid type for parameter containerDefinitions\[1\]\.memoryReservation, value: 128, type: <class 'str'>, valid types: <class 'int'>/,
+        ),
         'Invalid value for parameter containerDefinitions[1].dependsOn[0].condition, value: COMPLETED, valid values: START, COMPLETE, SUCCESS, HEALTHY',
       ]);
       expect(taskProblems(typo, checkOf('init'))).toEqual([
@@ -76,13 +84,18 @@ describe('ECS examples', () => {
     expect(taskProblems(sameUser, checkOf('sidecar'))).toEqual(['app: user `10001:10001` is not another uid in group 65532 (the files are 0640)']);
   });
 
-  it('the sidecar\'s healthCheck passes only while the ready file exists (run as written, with this machine\'s node)', () => {
+  it("the sidecar's healthCheck passes only while the ready file exists (run as written, with this machine's node)", () => {
     const test = strings(obj(ssmRender(read(TASKS[1]?.[0] as string))['healthCheck'])['command']);
     expect(test.slice(0, 2)).toEqual(['CMD', '/nodejs/bin/node']);
     const s = scratch();
     try {
       const ready = s.path('.ready');
-      const run = () => spawnSync(process.execPath, test.slice(2).map((a) => a.replace('/secrets/.ready', ready)), { stdio: 'ignore' }).status;
+      const run = () =>
+        spawnSync(
+          process.execPath,
+          test.slice(2).map((a) => a.replace('/secrets/.ready', ready)),
+          { stdio: 'ignore' },
+        ).status;
       expect(run()).not.toBe(0);
       s.write('.ready', 'ready\n');
       expect(run()).toBe(0);
@@ -91,7 +104,7 @@ describe('ECS examples', () => {
     }
   });
 
-  it('the task role policy is what `ssm-render iam-policy` prints for the tasks\' prefix, env, region and account', () => {
+  it("the task role policy is what `ssm-render iam-policy` prints for the tasks' prefix, env, region and account", () => {
     const policy = JSON.parse(readRepoFile(DIR, 'task-role-policy.json')) as unknown;
     const sidecarConfig = parseConfig(readRepoFile(DIR, 'ssm-render.yaml')).config;
     for (const [file] of TASKS) {
@@ -102,7 +115,9 @@ describe('ECS examples', () => {
       expect(buildPolicy({ region: env['AWS_REGION'] ?? '', account, path: `${prefix}/${env['ENV']}/`, parameters: [], readWrite: false })).toEqual(policy);
     }
     const trust = JSON.parse(readRepoFile(DIR, 'task-role-trust-policy.json')) as { Statement: Json[] };
-    expect(trust.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' })]);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ]);
   });
 
   it('the sidecar image adds only its config, in the working directory ssm-render reads it from', () => {
@@ -118,7 +133,9 @@ describe('ECS examples', () => {
   });
 
   it('every container logs to a CloudWatch group it may create: awslogs-create-group "true", and the execution role allows logs:CreateLogGroup on it', () => {
-    const policy = JSON.parse(readRepoFile(DIR, 'execution-role-logs-policy.json')) as { Statement: Array<{ Effect: string; Action: string[]; Resource: string[] }> };
+    const policy = JSON.parse(readRepoFile(DIR, 'execution-role-logs-policy.json')) as {
+      Statement: Array<{ Effect: string; Action: string[]; Resource: string[] }>;
+    };
     expect(policy.Statement.flatMap((st) => st.Action)).toEqual(['logs:CreateLogGroup']);
     for (const [file] of TASKS) {
       const task = read(file);
@@ -130,7 +147,10 @@ describe('ECS examples', () => {
         expect(options['awslogs-create-group'], `${file} ${String(c['name'])}`).toBe('true');
         expect(options['awslogs-region']).toBe(envOf(ssmRender(task))['AWS_REGION']);
         const group = `arn:aws:logs:${String(options['awslogs-region'])}:${account ?? '?'}:log-group:${String(options['awslogs-group'])}`;
-        expect(policy.Statement.some((st) => st.Effect === 'Allow' && st.Resource.some((r) => matches(r, group))), group).toBe(true);
+        expect(
+          policy.Statement.some((st) => st.Effect === 'Allow' && st.Resource.some((r) => matches(r, group))),
+          group,
+        ).toBe(true);
       }
     }
     // The model types log options as strings: a JSON `true` is refused before anything is sent.
@@ -139,24 +159,28 @@ describe('ECS examples', () => {
       const boolean = copy(read(TASKS[0]?.[0] as string));
       obj(obj(ssmRender(boolean)['logConfiguration'])['options'])['awslogs-create-group'] = true;
       const file = s.write('boolean.json', JSON.stringify(boolean));
-      expect(botocoreProblems([file])[file]).toEqual([expect.stringMatching(/^Invalid type for parameter containerDefinitions\[0\]\.logConfiguration\.options\.awslogs-create-group, value: True/)]);
+      expect(botocoreProblems([file])[file]).toEqual([
+        expect.stringMatching(/^Invalid type for parameter containerDefinitions\[0\]\.logConfiguration\.options\.awslogs-create-group, value: True/),
+      ]);
     } finally {
       s.cleanup();
     }
   });
 
-  it('the execution role\'s trust policy lets ECS tasks assume it', () => {
+  it("the execution role's trust policy lets ECS tasks assume it", () => {
     const trust = JSON.parse(readRepoFile(DIR, 'execution-role-trust-policy.json')) as { Statement: Json[] };
-    expect(trust.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' })]);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ]);
   });
 });
 
-describe('the README\'s ECS steps, from an empty account to a running task', () => {
+describe("the README's ECS steps, from an empty account to a running task", () => {
   const steps = readmeCommands('### Amazon ECS (Fargate)');
   const index = (predicate: (c: string[]) => boolean) => steps.findIndex(predicate);
   const tasks = TASKS.map(([file]) => ({ file, task: read(file) }));
 
-  it('build and push every image the task definitions pull from the account\'s ECR, the base image before the one FROM it', () => {
+  it("build and push every image the task definitions pull from the account's ECR, the base image before the one FROM it", () => {
     const images = [...new Set(tasks.flatMap(({ task }) => containers(task).map((c) => String(c['image']))).filter((i) => /\.dkr\.ecr\./.test(i)))];
     expect(images.length).toBe(2);
     const from = parseDockerfile(readRepoFile(DIR, 'Dockerfile'));
@@ -166,11 +190,19 @@ describe('the README\'s ECS steps, from an empty account to a running task', () 
       const repository = image.slice(image.indexOf('/') + 1, image.lastIndexOf(':'));
       expect(build, `docker build -t ${image}`).toBeGreaterThan(-1);
       expect(push, `docker push ${image}`).toBeGreaterThan(build);
-      expect(index((c) => c.slice(0, 3).join(' ') === 'aws ecr create-repository' && flagOf(c, '--repository-name') === repository), `ecr create-repository ${repository}`).toBeGreaterThan(-1);
-      expect(index((c) => c[0] === 'docker' && c[1] === 'login'), 'docker login').toBeLessThan(push);
+      expect(
+        index((c) => c.slice(0, 3).join(' ') === 'aws ecr create-repository' && flagOf(c, '--repository-name') === repository),
+        `ecr create-repository ${repository}`,
+      ).toBeGreaterThan(-1);
+      expect(
+        index((c) => c[0] === 'docker' && c[1] === 'login'),
+        'docker login',
+      ).toBeLessThan(push);
     }
     const sidecarBuild = steps.find((c) => c[1] === 'build' && c[c.length - 1] === DIR) ?? [];
-    const base = flagOf(sidecarBuild, '--build-arg')?.replace(/^SSM_RENDER_IMAGE=/, '') ?? String(from.stages[0]?.instructions.find((i) => i.keyword === 'ARG')?.args[0]).split('=')[1];
+    const base =
+      flagOf(sidecarBuild, '--build-arg')?.replace(/^SSM_RENDER_IMAGE=/, '') ??
+      String(from.stages[0]?.instructions.find((i) => i.keyword === 'ARG')?.args[0]).split('=')[1];
     expect(images).toContain(base);
     expect(index((c) => c.join(' ') === `docker push ${base}`)).toBeLessThan(index((c) => c === sidecarBuild));
     expect(steps.find((c) => c[1] === 'build' && flagOf(c, '-t') === base)?.at(-1)).toBe('.');
@@ -182,7 +214,9 @@ describe('the README\'s ECS steps, from an empty account to a running task', () 
     for (const { task } of tasks) {
       const execution = role(task['executionRoleArn']);
       expect(flagOf(of(execution, 'create-role')[0] ?? [], '--assume-role-policy-document')).toBe(`file://${DIR}/execution-role-trust-policy.json`);
-      expect(of(execution, 'attach-role-policy').map((c) => flagOf(c, '--policy-arn'))).toEqual(['arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy']);
+      expect(of(execution, 'attach-role-policy').map((c) => flagOf(c, '--policy-arn'))).toEqual([
+        'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      ]);
       expect(of(execution, 'put-role-policy').map((c) => flagOf(c, '--policy-document'))).toEqual([`file://${DIR}/execution-role-logs-policy.json`]);
       const taskRole = role(task['taskRoleArn']);
       expect(flagOf(of(taskRole, 'create-role')[0] ?? [], '--assume-role-policy-document')).toBe(`file://${DIR}/task-role-trust-policy.json`);
@@ -204,11 +238,25 @@ describe('the README\'s ECS steps, from an empty account to a running task', () 
   it('every aws command is accepted by the aws CLI as written (flags, file:// paths, parameter shapes)', async () => {
     const aws = steps.filter((c) => c[0] === 'aws');
     expect(aws.length).toBeGreaterThan(10);
-    const env = { PATH: '/usr/bin:/bin', HOME: REPO, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'eu-west-1', AWS_MAX_ATTEMPTS: '1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+    const env = {
+      PATH: '/usr/bin:/bin',
+      HOME: REPO,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'eu-west-1',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
     const send = (c: string[]) =>
       promisify(execFile)('/usr/bin/aws', ['--endpoint-url', 'http://127.0.0.1:9', ...c.slice(1)], { cwd: REPO, env, timeout: 120_000 }).then(
         () => 'sent',
-        (e: { stderr?: string }) => String(e.stderr ?? '').trim().split('\n').pop() ?? '',
+        (e: { stderr?: string }) =>
+          String(e.stderr ?? '')
+            .trim()
+            .split('\n')
+            .pop() ?? '',
       );
     // Three at a time: each is a Python start-up, and the machine is shared.
     const outcomes: string[] = [];

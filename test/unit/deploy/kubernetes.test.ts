@@ -61,7 +61,9 @@ describe('Kubernetes examples', () => {
     const sidecar = obj(obj(obj(overlay(OVERLAYS[1] as string).deployment['spec'])['template'])['spec']);
     expect(init['initContainers']).toEqual([expect.objectContaining({ name: 'ssm-render', args: ['render'] })]);
     expect(init['initContainers']).toEqual([expect.not.objectContaining({ restartPolicy: expect.anything() })]);
-    expect(sidecar['initContainers']).toEqual([expect.objectContaining({ restartPolicy: 'Always', args: expect.arrayContaining(['watch', '--listen', '--ready-file']) })]);
+    expect(sidecar['initContainers']).toEqual([
+      expect.objectContaining({ restartPolicy: 'Always', args: expect.arrayContaining(['watch', '--listen', '--ready-file']) }),
+    ]);
     expect(sidecar['shareProcessNamespace']).toBe(true);
   });
 
@@ -76,7 +78,9 @@ describe('Kubernetes examples', () => {
     delete security['readOnlyRootFilesystem'];
     security['readOnlyRootFileSystem'] = true;
     expect(schemaProblems({ where: 'typo', doc: typo })).toEqual([]); // the schema alone lets a typo through...
-    expect(unknownFieldProblems([{ where: 'typo', doc: typo }])).toEqual([expect.stringContaining("'\"readOnlyRootFileSystem\"' does not exist in type 'ISecurityContext'")]);
+    expect(unknownFieldProblems([{ where: 'typo', doc: typo }])).toEqual([
+      expect.stringContaining("'\"readOnlyRootFileSystem\"' does not exist in type 'ISecurityContext'"),
+    ]);
     expect(init.check(typo)).toEqual([`${OVERLAYS[0]}: app: readOnlyRootFilesystem is not true`]);
 
     const badType = copy(init.deployment);
@@ -93,7 +97,12 @@ describe('Kubernetes examples', () => {
 
     const notSidecar = copy(sidecar.deployment);
     delete containerOf(notSidecar, 'initContainers')['restartPolicy'];
-    expect(sidecar.check(notSidecar)).toEqual(expect.arrayContaining([expect.stringContaining('an init container runs `render`'), expect.stringContaining('startupProbe on an init container that is not a sidecar')]));
+    expect(sidecar.check(notSidecar)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('an init container runs `render`'),
+        expect.stringContaining('startupProbe on an init container that is not a sidecar'),
+      ]),
+    );
 
     const wrongProbe = copy(sidecar.deployment);
     obj(obj(containerOf(wrongProbe, 'initContainers')['livenessProbe'])['httpGet'])['path'] = '/health';
@@ -106,9 +115,13 @@ describe('Kubernetes examples', () => {
     const badConfig = new Map(init.configMaps);
     const configMap = copy(badConfig.get('ssm-render-init') as Json);
     const data = obj(configMap['data']);
-    data['ssm-render.yaml'] = String(data['ssm-render.yaml']).replace('destination: /secrets/app.env', 'destination: /app/app.env').replace('required:', 'requried:');
+    data['ssm-render.yaml'] = String(data['ssm-render.yaml'])
+      .replace('destination: /secrets/app.env', 'destination: /app/app.env')
+      .replace('required:', 'requried:');
     badConfig.set('ssm-render-init', configMap);
-    expect(podProblems(init.deployment, { where: 'x', configMaps: badConfig, workdir: WORKDIR })).toEqual([expect.stringMatching(/^x: ConfigMap ssm-render-init: `?`?.*requried/)]);
+    expect(podProblems(init.deployment, { where: 'x', configMaps: badConfig, workdir: WORKDIR })).toEqual([
+      expect.stringMatching(/^x: ConfigMap ssm-render-init: `?`?.*requried/),
+    ]);
   });
 
   // kubectl is not a Debian package: where the machine has it, its built-in kustomize renders each
@@ -128,9 +141,17 @@ describe('Kubernetes examples', () => {
     const name = String(obj(account['metadata'])['name']);
     expect(obj(obj(account['metadata'])['annotations'])['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/);
     const irsa = JSON.parse(readRepoFile(DIR, 'iam/irsa-trust-policy.json')) as { Statement: Json[] };
-    expect(irsa.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: expect.stringMatching(/:oidc-provider\//) } })]);
+    expect(irsa.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: expect.stringMatching(/:oidc-provider\//) },
+      }),
+    ]);
     expect(JSON.stringify(irsa)).toContain(`system:serviceaccount:default:${name}`);
     const podIdentity = JSON.parse(readRepoFile(DIR, 'iam/pod-identity-trust-policy.json')) as { Statement: Json[] };
-    expect(podIdentity.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] })]);
+    expect(podIdentity.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
+    ]);
   });
 });

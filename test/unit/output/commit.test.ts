@@ -141,7 +141,9 @@ describe('commitFiles: all or nothing', () => {
     if (ROOT) chownSync(s.path('a.env'), 1234, 1235);
     writeFileSync(s.path('b.env'), 'OLD=2\n');
     const { fs } = recordingFs(fail('EPERM', 'rename', '/b.env'));
-    const error = (await commitFiles([file('a.env', `A=${CANARY}\n`), file('b.env', `B=${CANARY}\n`), file('c.env', `C=${CANARY}\n`)], { fs }).catch((e: unknown) => e)) as WriteError;
+    const error = (await commitFiles([file('a.env', `A=${CANARY}\n`), file('b.env', `B=${CANARY}\n`), file('c.env', `C=${CANARY}\n`)], { fs }).catch(
+      (e: unknown) => e,
+    )) as WriteError;
     expect(error).toBeInstanceOf(WriteError);
     expect(error.exitCode).toBe(5);
     expect(error.message).toBe(`Cannot rename a temp file onto ${s.path('b.env')} (EPERM); rolled back ${s.path('a.env')}; no destination changed`);
@@ -159,7 +161,9 @@ describe('commitFiles: all or nothing', () => {
     symlinkSync('target', s.path('link.env'));
     writeFileSync(s.path('z.env'), 'OLD\n');
     const { fs } = recordingFs(fail('EPERM', 'rename', '/z.env'));
-    const error = (await commitFiles([file('new.env', 'N=1\n'), file('link.env', 'L=1\n'), file('z.env', 'Z=1\n')], { fs }).catch((e: unknown) => e)) as WriteError;
+    const error = (await commitFiles([file('new.env', 'N=1\n'), file('link.env', 'L=1\n'), file('z.env', 'Z=1\n')], { fs }).catch(
+      (e: unknown) => e,
+    )) as WriteError;
     expect(error.message).toContain(`rolled back ${s.path('new.env')}, ${s.path('link.env')}`);
     expect(readdirSync(s.dir).sort()).toEqual(['link.env', 'target', 'z.env']);
     expect(readlinkSync(s.path('link.env'))).toBe('target');
@@ -173,11 +177,13 @@ describe('commitFiles: all or nothing', () => {
     // The second rename fails, and so does the rename that would put the first back.
     const { fs } = recordingFs((op) => (op === 'rename' && ++renames >= 2 ? 'EIO' : undefined));
     const error = (await commitFiles([file('a.env', 'A=1\n'), file('b.env', 'B=1\n')], { fs }).catch((e: unknown) => e)) as WriteError;
-    expect(error.message).toBe(`Cannot rename a temp file onto ${s.path('b.env')} (EIO); could not roll back ${s.path('a.env')} (EIO), which keeps the new content`);
+    expect(error.message).toBe(
+      `Cannot rename a temp file onto ${s.path('b.env')} (EIO); could not roll back ${s.path('a.env')} (EIO), which keeps the new content`,
+    );
     expect(temps()).toEqual([]);
   });
 
-  it('mends an unchanged file\'s mode only once every changed file is staged (ENOSPC leaves it as it was)', async () => {
+  it("mends an unchanged file's mode only once every changed file is staged (ENOSPC leaves it as it was)", async () => {
     writeFileSync(s.path('same.env'), 'A=1\n');
     chmodSync(s.path('same.env'), 0o644);
     const { fs } = recordingFs(fail('ENOSPC', 'handle.write', '.other.env.ssm-render-'));
@@ -226,13 +232,23 @@ describe('commitFiles: single-file bind mounts (EBUSY)', () => {
     const inPlace: string[] = [];
     const { fs, calls } = recordingFs(fail('EBUSY', 'rename', '/app.env'));
     const self = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-    const result = await commitFiles([{ ...file('app.env', `A=${CANARY}\n`, 0o600), uid: self.uid, gid: self.gid }], { fs, onInPlaceWrite: (d) => inPlace.push(d) });
+    const result = await commitFiles([{ ...file('app.env', `A=${CANARY}\n`, 0o600), uid: self.uid, gid: self.gid }], {
+      fs,
+      onInPlaceWrite: (d) => inPlace.push(d),
+    });
     expect(result.written).toEqual([s.path('app.env')]);
     expect(inPlace).toEqual([s.path('app.env')]);
     expect(readFileSync(s.path('app.env'), 'utf8')).toBe(`A=${CANARY}\n`);
     expect(modeOf(s.path('app.env'))).toBe(0o600);
     const onDest = calls.filter((c) => c.endsWith(` ${s.path('app.env')}`) && c.startsWith('handle.'));
-    expect(onDest).toEqual([`handle.chown ${s.path('app.env')}`, `handle.chmod ${s.path('app.env')}`, `handle.truncate ${s.path('app.env')}`, `handle.write ${s.path('app.env')}`, `handle.sync ${s.path('app.env')}`, `handle.close ${s.path('app.env')}`]);
+    expect(onDest).toEqual([
+      `handle.chown ${s.path('app.env')}`,
+      `handle.chmod ${s.path('app.env')}`,
+      `handle.truncate ${s.path('app.env')}`,
+      `handle.write ${s.path('app.env')}`,
+      `handle.sync ${s.path('app.env')}`,
+      `handle.close ${s.path('app.env')}`,
+    ]);
     expect(temps()).toEqual([]);
   });
 
@@ -298,7 +314,7 @@ describe.skipIf(!ROOT)('commitFiles: owners, as root', () => {
     expect([statSync(s.path('app.env')).uid, statSync(s.path('app.env')).gid]).toEqual([1234, 1235]);
   });
 
-  it('keeps a setgid directory\'s group without calling it a foreign owner', async () => {
+  it("keeps a setgid directory's group without calling it a foreign owner", async () => {
     const dir = sticky();
     chownSync(dir, 0, 2000);
     chmodSync(dir, 0o2777);

@@ -54,7 +54,9 @@ describe('lockDirectories', () => {
       expect(error.hint).toContain(`remove ${lockPath()}`);
       const waiting = lockDirectories([s.dir], { timeoutMs: 10_000 });
       child.kill('SIGKILL');
-      await (await waiting)();
+      await (
+        await waiting
+      )();
     } finally {
       child.kill('SIGKILL');
     }
@@ -76,7 +78,9 @@ describe('lockDirectories', () => {
     const error = await lockDirectories([s.dir], { staleMs: 5_000, timeoutMs: 200 }).catch((e: unknown) => e);
     expect((error as WriteError).message).toBe(`Cannot lock the directory ${s.dir}: another ssm-render holds ${lockPath()}`);
     utimesSync(lockPath(), new Date(0), new Date(0));
-    await (await lockDirectories([s.dir], { staleMs: 5_000, timeoutMs: 2_000 }))();
+    await (
+      await lockDirectories([s.dir], { staleMs: 5_000, timeoutMs: 2_000 })
+    )();
   });
 
   it('does not follow a symlink planted at the lock path, nor wait on a FIFO behind it', async () => {

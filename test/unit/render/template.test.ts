@@ -38,7 +38,10 @@ const hostile = `p'a"s$s\`w!o#r\\d\n${CANARY} `;
 describe('templates', () => {
   it('writes every value as a complete scalar of the destination language', () => {
     const values = { MYSQL: { PASSWORD: hostile, HOST: 'db' } };
-    expect(parseDotenv(render('PW={{MYSQL.PASSWORD}}\nHOST={{MYSQL.HOST}}\n', 'dotenv', { MYSQL: { PASSWORD: 'it\'s', HOST: 'db' } }))).toEqual({ PW: "it's", HOST: 'db' });
+    expect(parseDotenv(render('PW={{MYSQL.PASSWORD}}\nHOST={{MYSQL.HOST}}\n', 'dotenv', { MYSQL: { PASSWORD: "it's", HOST: 'db' } }))).toEqual({
+      PW: "it's",
+      HOST: 'db',
+    });
     expect(parseYaml(render('pw: {{MYSQL.PASSWORD}}\nhost: {{MYSQL.HOST}}\n', 'yaml', values))).toEqual({ pw: hostile, host: 'db' });
     expect(JSON.parse(render('{"pw": {{MYSQL.PASSWORD}} }', 'json', values))).toEqual({ pw: hostile });
     expect(render('{{MYSQL.HOST}}', 'none', values)).toBe('db');
@@ -51,7 +54,9 @@ describe('templates', () => {
 
   it('offers StringLists as lists, and the list helper', () => {
     const list: DataEntry = { key: 'HOSTS', value: 'a,b,c', type: 'StringList', layer: 'parameter-store', origin: '/P/S/HOSTS' };
-    expect(render('{{#each (lookup lists "HOSTS")}}[{{this}}]{{/each}} {{#each (list HOSTS)}}<{{this}}>{{/each}} {{HOSTS}}', 'none', {}, [list])).toBe('[a][b][c] <a><b><c> a,b,c');
+    expect(render('{{#each (lookup lists "HOSTS")}}[{{this}}]{{/each}} {{#each (list HOSTS)}}<{{this}}>{{/each}} {{HOSTS}}', 'none', {}, [list])).toBe(
+      '[a][b][c] <a><b><c> a,b,c',
+    );
     expect(parseYaml(render('hosts:\n{{#each (list HOSTS)}}  - {{this}}\n{{/each}}', 'yaml', {}, [list]))).toEqual({ hosts: ['a', 'b', 'c'] });
   });
 
@@ -79,7 +84,7 @@ describe('templates', () => {
   it('has helpers: default, required, raw, base64, json, yaml, shell, dotenv, fromJson', () => {
     const values = { A: 'x y', EMPTY: '', J: '{"user":"u","n":2}' };
     expect(render('{{default MISSING "fallback"}} {{default EMPTY "e"}} {{default A "no"}}', 'none', values)).toBe('fallback e x y');
-    expect(render("{{{raw A}}}|{{base64 A}}|{{json A}}|{{shell A}}|{{dotenv A}}", 'yaml', values)).toBe(`x y|"eCB5"|"x y"|'x y'|'x y'`);
+    expect(render('{{{raw A}}}|{{base64 A}}|{{json A}}|{{shell A}}|{{dotenv A}}', 'yaml', values)).toBe(`x y|"eCB5"|"x y"|'x y'|'x y'`);
     expect(render('{{yaml A}}', 'dotenv', values)).toBe('"x y"');
     expect(render('{{#with (fromJson J)}}{{user}}-{{n}}{{/with}}', 'none', values)).toBe('u-2');
     expect(failure(() => render('{{required EMPTY}}', 'none', values)).message).toBe('Required key `EMPTY` is missing or empty in app.tpl line 1');
@@ -91,8 +96,12 @@ describe('templates', () => {
     expect(render('{{raw A}}|{{json A}}|{{shell A}}', 'shell', values)).toBe(`it's "x"|"it's \\"x\\""|'it'\\''s "x"'`);
     expect(render('{{#each params}}{{raw @key}}={{this}};{{/each}}', 'shell', values)).toBe(`A='it'\\''s "x"';B='b';`);
     expect(failure(() => render('a\n{{raw GONE}}', 'shell', values)).message).toBe('Missing key `GONE` in app.tpl line 2');
-    expect(failure(() => render('a\n\n{{#each params}}\n{{json (required GONE)}}{{/each}}', 'none', values)).message).toBe('Required key `GONE` is missing or empty in app.tpl line 4');
-    expect(failure(() => render('a\n{{default GONE}}', 'none', values)).message).toBe('`default` needs a value and a fallback: {{default KEY "fallback"}} in app.tpl line 2');
+    expect(failure(() => render('a\n\n{{#each params}}\n{{json (required GONE)}}{{/each}}', 'none', values)).message).toBe(
+      'Required key `GONE` is missing or empty in app.tpl line 4',
+    );
+    expect(failure(() => render('a\n{{default GONE}}', 'none', values)).message).toBe(
+      '`default` needs a value and a fallback: {{default KEY "fallback"}} in app.tpl line 2',
+    );
     expect(failure(() => render('{{#if B}}\n\n{{A.x}}{{/if}}', 'none', values)).message).toBe('Missing key `A.x` in app.tpl line 3');
   });
 
@@ -111,13 +120,16 @@ describe('templates', () => {
     expect(failure(() => render('{{raw (log A)}}', 'none', { A: CANARY })).message).toMatch(/Missing helper: "log"/);
   });
 
-  it.each(['raw', 'required', 'base64', 'json', 'yaml', 'shell', 'dotenv', 'properties', 'list', 'fromJson'])('names `%s` called without a key, and the line', (helper) => {
-    const e = failure(() => render(`x\n{{${helper}}}`, 'none', { A: CANARY }));
-    expect(e).toBeInstanceOf(TemplateSyntaxError);
-    expect(e.message).toBe(`\`${helper}\` needs a key: {{${helper} KEY}} (a key named ${helper} is {{this.${helper}}}) in app.tpl line 2`);
-    expect(render(`{{this.${helper}}}`, 'none', { [helper]: 'v' })).toBe('v');
-    expect(failure(() => render(`{{#each (${helper})}}{{/each}}`, 'none', {})).message).toMatch(new RegExp(`^\`${helper}\` needs a key`));
-  });
+  it.each(['raw', 'required', 'base64', 'json', 'yaml', 'shell', 'dotenv', 'properties', 'list', 'fromJson'])(
+    'names `%s` called without a key, and the line',
+    (helper) => {
+      const e = failure(() => render(`x\n{{${helper}}}`, 'none', { A: CANARY }));
+      expect(e).toBeInstanceOf(TemplateSyntaxError);
+      expect(e.message).toBe(`\`${helper}\` needs a key: {{${helper} KEY}} (a key named ${helper} is {{this.${helper}}}) in app.tpl line 2`);
+      expect(render(`{{this.${helper}}}`, 'none', { [helper]: 'v' })).toBe('v');
+      expect(failure(() => render(`{{#each (${helper})}}{{/each}}`, 'none', {})).message).toMatch(new RegExp(`^\`${helper}\` needs a key`));
+    },
+  );
 
   it('refuses quotes around an auto-escaped value, since the value brings its own', () => {
     const e = failure(() => render('password: "{{A}}"\n', 'yaml', { A: 'x' }));

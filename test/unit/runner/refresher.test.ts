@@ -61,7 +61,10 @@ describe('Refresher', () => {
     put(store, '/P/E/C', 'plain2', 'String');
     const result = await refresher.refresh();
     expect(result.kind).toBe('rendered');
-    expect(asked).toEqual([{ op: 'byPath', decrypt: false }, { op: 'byNames', decrypt: true, names: ['/P/E/B'] }]);
+    expect(asked).toEqual([
+      { op: 'byPath', decrypt: false },
+      { op: 'byNames', decrypt: true, names: ['/P/E/B'] },
+    ]);
     const env = readFileSync(s.path('out/app.env'), 'utf8');
     expect(env).toBe("A='a1'\nB='b2'\nC='plain2'\n");
   });

@@ -15,7 +15,13 @@ describe('fromAwsError for writes', () => {
   });
 
   it('never passes a ValidationException message through: it can quote the value', () => {
-    const error = fromAwsError(aws('ValidationException', `1 validation error detected: Value '${VALUE}' at 'value' failed to satisfy constraint: Member must have length less than or equal to 4096`), put);
+    const error = fromAwsError(
+      aws(
+        'ValidationException',
+        `1 validation error detected: Value '${VALUE}' at 'value' failed to satisfy constraint: Member must have length less than or equal to 4096`,
+      ),
+      put,
+    );
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.message).toBe('Parameter Store rejected PutParameter on /P/E/X as invalid (ValidationException)');
     expect(JSON.stringify({ m: error.message, h: (error as InvalidRequestError).hint })).not.toContain(VALUE);
@@ -27,7 +33,10 @@ describe('fromAwsError for writes', () => {
   it('maps the limits, the hierarchy depth, concurrent updates, a pattern mismatch and a KMS key that cannot encrypt', () => {
     expect(fromAwsError(aws('ParameterLimitExceeded', 'x'), put)).toBeInstanceOf(LimitExceededError);
     expect(fromAwsError(aws('ParameterMaxVersionLimitExceeded', 'x'), put)).toBeInstanceOf(LimitExceededError);
-    expect(fromAwsError(aws('HierarchyLevelLimitExceededException', 'x'), put)).toMatchObject({ exitCode: 2, message: expect.stringContaining('more than 15 levels') });
+    expect(fromAwsError(aws('HierarchyLevelLimitExceededException', 'x'), put)).toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('more than 15 levels'),
+    });
     const busy = fromAwsError(aws('TooManyUpdates', 'x'), put);
     expect(busy).toBeInstanceOf(ThrottledError);
     expect(busy.message).toBe('Too many concurrent updates to /P/E/X (TooManyUpdates)');
@@ -41,7 +50,9 @@ describe('fromAwsError for writes', () => {
 
   it('points write denials to iam-policy --read-write, and names the DescribeParameters resource', () => {
     expect((fromAwsError(aws('AccessDeniedException', 'no'), put) as { hint: string }).hint).toMatch(/ssm-render iam-policy --read-write/);
-    expect(fromAwsError(aws('AccessDeniedException', 'no'), { operation: 'DescribeParameters', resource: 'parameters', region: 'eu-west-1' })).toMatchObject({ resource: 'arn:aws:ssm:eu-west-1:*:*' });
+    expect(fromAwsError(aws('AccessDeniedException', 'no'), { operation: 'DescribeParameters', resource: 'parameters', region: 'eu-west-1' })).toMatchObject({
+      resource: 'arn:aws:ssm:eu-west-1:*:*',
+    });
   });
 });
 

@@ -6,14 +6,23 @@ const base = { region: 'eu-west-1', account: '*', path: '/ELASMETRICS/STAGING/',
 describe('buildPolicy', () => {
   it('covers the path itself (GetParametersByPath) and everything below it, and decrypts only through SSM', () => {
     const doc = buildPolicy(base);
-    expect(doc.Statement[0]?.Resource).toEqual(['arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING', 'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/*']);
+    expect(doc.Statement[0]?.Resource).toEqual([
+      'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING',
+      'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/*',
+    ]);
     expect(doc.Statement[1]?.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'ssm.eu-west-1.amazonaws.com' } });
   });
 
   it('adds named parameters outside the path once, without selectors, and secrets behind references', () => {
     const doc = buildPolicy({
       ...base,
-      parameters: ['/shared/a:3', '/shared/a:live', '/ELASMETRICS/STAGING/inside', '/aws/reference/secretsmanager/prod/db', '/aws/reference/secretsmanager/arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf'],
+      parameters: [
+        '/shared/a:3',
+        '/shared/a:live',
+        '/ELASMETRICS/STAGING/inside',
+        '/aws/reference/secretsmanager/prod/db',
+        '/aws/reference/secretsmanager/arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf',
+      ],
     });
     expect(doc.Statement[0]?.Resource).toEqual([
       'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING',
@@ -22,10 +31,13 @@ describe('buildPolicy', () => {
       'arn:aws:ssm:eu-west-1:*:parameter/aws/reference/secretsmanager/prod/db',
       'arn:aws:ssm:eu-west-1:*:parameter/aws/reference/secretsmanager/arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf',
     ]);
-    expect(doc.Statement[1]?.Resource).toEqual(['arn:aws:secretsmanager:eu-west-1:*:secret:prod/db-??????', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf']);
+    expect(doc.Statement[1]?.Resource).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:*:secret:prod/db-??????',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf',
+    ]);
   });
 
-  it('uses the region\'s partition', () => {
+  it("uses the region's partition", () => {
     expect(partitionOf('cn-north-1')).toEqual({ partition: 'aws-cn', domain: 'amazonaws.com.cn' });
     expect(partitionOf('us-gov-west-1').partition).toBe('aws-us-gov');
     const doc = buildPolicy({ ...base, region: 'cn-north-1', account: '123456789012' });
@@ -34,7 +46,10 @@ describe('buildPolicy', () => {
   });
 
   it('a root prefix reads /<env>/', () => {
-    expect(buildPolicy({ ...base, path: '/STAGING/' }).Statement[0]?.Resource).toEqual(['arn:aws:ssm:eu-west-1:*:parameter/STAGING', 'arn:aws:ssm:eu-west-1:*:parameter/STAGING/*']);
+    expect(buildPolicy({ ...base, path: '/STAGING/' }).Statement[0]?.Resource).toEqual([
+      'arn:aws:ssm:eu-west-1:*:parameter/STAGING',
+      'arn:aws:ssm:eu-west-1:*:parameter/STAGING/*',
+    ]);
   });
 });
 

@@ -28,7 +28,13 @@ const layout = { prefix: '/ELASMETRICS', env: 'STAGING' };
 
 describe('nearMissFinder', () => {
   it('ranks letter case, then other envs, then other prefixes; ignores unrelated names', async () => {
-    const { admin: a } = admin(['/ELASMETRICS/PRODUCTION/MYSQL/PASSWORD', '/ELASMETRICS/staging/mysql/password', '/OTHER/STAGING/MYSQL/PASSWORD', '/ELASMETRICS/DEV/MySQL/Password', '/ELASMETRICS/STAGING/MYSQL/USER']);
+    const { admin: a } = admin([
+      '/ELASMETRICS/PRODUCTION/MYSQL/PASSWORD',
+      '/ELASMETRICS/staging/mysql/password',
+      '/OTHER/STAGING/MYSQL/PASSWORD',
+      '/ELASMETRICS/DEV/MySQL/Password',
+      '/ELASMETRICS/STAGING/MYSQL/USER',
+    ]);
     const found = await nearMissFinder(a)({ names: ['/ELASMETRICS/STAGING/MYSQL/PASSWORD'], ...layout });
     expect(found).toEqual([
       '/ELASMETRICS/staging/mysql/password (letter case differs)',
@@ -62,7 +68,12 @@ describe('nearMissFinder', () => {
   it('gives nothing, quickly, when DescribeParameters fails or hangs; skips /aws/ references; caps what it shows', async () => {
     expect(await nearMissFinder(admin(['/ELASMETRICS/PRODUCTION/X'], { fail: true }).admin)({ names: ['/ELASMETRICS/STAGING/X'], ...layout })).toEqual([]);
     const started = performance.now();
-    expect(await nearMissFinder(admin(['/ELASMETRICS/PRODUCTION/X'], { delayMs: 5_000 }).admin, { timeoutMs: 100 })({ names: ['/ELASMETRICS/STAGING/X'], ...layout })).toEqual([]);
+    expect(
+      await nearMissFinder(admin(['/ELASMETRICS/PRODUCTION/X'], { delayMs: 5_000 }).admin, { timeoutMs: 100 })({
+        names: ['/ELASMETRICS/STAGING/X'],
+        ...layout,
+      }),
+    ).toEqual([]);
     expect(performance.now() - started).toBeLessThan(1_000);
     const refs = admin([]);
     expect(await nearMissFinder(refs.admin)({ names: ['/aws/reference/secretsmanager/x'] })).toEqual([]);

@@ -26,7 +26,7 @@ describe('createSsmClient: attempts per call', () => {
     expect(await attempts({ ...base, defaultMaxAttempts: 8 })).toBe(8);
   });
 
-  it('lets AWS_MAX_ATTEMPTS and the profile\'s max_attempts win over the loop\'s default', async () => {
+  it("lets AWS_MAX_ATTEMPTS and the profile's max_attempts win over the loop's default", async () => {
     vi.stubEnv('AWS_MAX_ATTEMPTS', '2');
     expect(await attempts({ ...base, defaultMaxAttempts: 8 })).toBe(2);
     vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);

@@ -21,7 +21,9 @@ function legacyFilters(raw: unknown): StringFilter[] {
   return raw.map((entry: Record<string, unknown>) => {
     const key = String(entry['Key']);
     if (!LEGACY_KEYS.includes(key)) {
-      throw validationError(`1 validation error detected: Value '${key}' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [${LEGACY_KEYS.join(', ')}]`);
+      throw validationError(
+        `1 validation error detected: Value '${key}' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [${LEGACY_KEYS.join(', ')}]`,
+      );
     }
     const values = Array.isArray(entry['Values']) ? entry['Values'].map(String) : [];
     return { key, option: 'Equals', values };

@@ -25,7 +25,10 @@ export const labelParameterVersion = define({
     }
     const valid = req.labels.filter(validLabel);
     if (new Set([...target.labels, ...valid]).size > MAX_LABELS) {
-      throw new AwsError('ParameterVersionLabelLimitExceeded', 'A parameter version can have maximum 10 labels. Move one or more labels to another version and try again.');
+      throw new AwsError(
+        'ParameterVersionLabelLimitExceeded',
+        'A parameter version can have maximum 10 labels. Move one or more labels to another version and try again.',
+      );
     }
     ctx.store.label(req.name, target.version, valid);
     return { body: { InvalidLabels: req.labels.filter((l) => !validLabel(l)), ParameterVersion: target.version }, decrypted: [] };

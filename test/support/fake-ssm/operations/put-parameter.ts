@@ -49,7 +49,9 @@ function check(req: PutRequest, previous: Version | undefined, history: readonly
   }
   if (!previous && !req.type) throw validationError('A parameter type is required when you create a parameter.');
   if (req.overwrite && req.tags) {
-    throw validationError("Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsToResource.");
+    throw validationError(
+      "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsToResource.",
+    );
   }
   const type = req.type ?? previous?.type;
   if (req.keyId !== undefined && type !== 'SecureString') throw validationError('KeyId is required for SecureString type parameter only.');
@@ -58,16 +60,21 @@ function check(req: PutRequest, previous: Version | undefined, history: readonly
   }
   const tier = tierFor(req, previous);
   if (req.value.length > LIMITS[tier]) {
-    throw validationError(tier === 'Standard'
-      ? 'Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html'
-      : 'Advanced tier parameters support a maximum parameter value of 8192 characters.');
+    throw validationError(
+      tier === 'Standard'
+        ? 'Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier. For more information, see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html'
+        : 'Advanced tier parameters support a maximum parameter value of 8192 characters.',
+    );
   }
   const pattern = req.allowedPattern ?? previous?.allowedPattern;
   if (pattern !== undefined && !compile(pattern).test(req.value)) {
     throw new AwsError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${pattern}`);
   }
   if (history.length >= MAX_VERSIONS && (history[0]?.labels.size ?? 0) > 0) {
-    throw new AwsError('ParameterMaxVersionLimitExceeded', `You attempted to create a new version of ${req.name} by calling the PutParameter API with the overwrite flag. Version ${history[0]?.version}, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.`);
+    throw new AwsError(
+      'ParameterMaxVersionLimitExceeded',
+      `You attempted to create a new version of ${req.name} by calling the PutParameter API with the overwrite flag. Version ${history[0]?.version}, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.`,
+    );
   }
 }
 
@@ -79,16 +86,16 @@ export const putParameter = define<PutRequest>({
     const description = optionalString(input, 'Description');
     if ((description?.length ?? 0) > 1024) throw constraintError('description', 'Member must have length less than or equal to 1024');
     return {
-    name,
-    value: requiredString(input, 'Value', 1, Number.MAX_SAFE_INTEGER),
-    type: oneOf(input, 'Type', TYPES),
-    description,
-    keyId: optionalString(input, 'KeyId'),
-    overwrite: optionalBoolean(input, 'Overwrite'),
-    allowedPattern: optionalString(input, 'AllowedPattern'),
-    tags: tags(input['Tags']),
-    tier: oneOf(input, 'Tier', TIERS),
-    dataType: optionalString(input, 'DataType'),
+      name,
+      value: requiredString(input, 'Value', 1, Number.MAX_SAFE_INTEGER),
+      type: oneOf(input, 'Type', TYPES),
+      description,
+      keyId: optionalString(input, 'KeyId'),
+      overwrite: optionalBoolean(input, 'Overwrite'),
+      allowedPattern: optionalString(input, 'AllowedPattern'),
+      tags: tags(input['Tags']),
+      tier: oneOf(input, 'Tier', TIERS),
+      dataType: optionalString(input, 'DataType'),
     };
   },
   touches: (req, name) => req.name === name,
@@ -98,15 +105,19 @@ export const putParameter = define<PutRequest>({
     const previous = history.at(-1);
     check(req, previous, history);
     const type = req.type ?? (previous?.type as ParameterType);
-    const stored = ctx.store.append(req.name, {
-      value: req.value,
-      type,
-      keyId: type === 'SecureString' ? (req.keyId ?? (previous?.type === 'SecureString' ? previous.keyId : undefined) ?? DEFAULT_KEY_ID) : undefined,
-      description: req.description ?? previous?.description,
-      allowedPattern: req.allowedPattern ?? previous?.allowedPattern,
-      tier: tierFor(req, previous),
-      dataType: req.dataType ?? previous?.dataType ?? 'text',
-    }, req.tags);
+    const stored = ctx.store.append(
+      req.name,
+      {
+        value: req.value,
+        type,
+        keyId: type === 'SecureString' ? (req.keyId ?? (previous?.type === 'SecureString' ? previous.keyId : undefined) ?? DEFAULT_KEY_ID) : undefined,
+        description: req.description ?? previous?.description,
+        allowedPattern: req.allowedPattern ?? previous?.allowedPattern,
+        tier: tierFor(req, previous),
+        dataType: req.dataType ?? previous?.dataType ?? 'text',
+      },
+      req.tags,
+    );
     return { body: { Version: stored.version, Tier: stored.tier }, decrypted: [] };
   },
 });

@@ -10,11 +10,14 @@ export type Resolution = { parameter: Record<string, unknown> } | { error: AwsEr
 
 export const isSecretReference = (name: string) => name.startsWith(SECRET_PREFIX);
 
-export const secretWithoutDecryption = () =>
-  validationError('WithDecryption flag must be True for retrieving a Secret Manager secret.');
+export const secretWithoutDecryption = () => validationError('WithDecryption flag must be True for retrieving a Secret Manager secret.');
 
 export function secretArn(ctx: OperationContext, id: string): string {
-  const suffix = createHash('sha256').update(id).digest('base64url').replace(/[^a-zA-Z]/g, '').slice(0, 6);
+  const suffix = createHash('sha256')
+    .update(id)
+    .digest('base64url')
+    .replace(/[^a-zA-Z]/g, '')
+    .slice(0, 6);
   return `arn:aws:secretsmanager:${ctx.settings.region}:${ctx.settings.accountId}:secret:${id}-${suffix}`;
 }
 

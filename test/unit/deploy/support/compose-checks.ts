@@ -9,7 +9,11 @@ function schemaValidator() {
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(strip);
     if (node === null || typeof node !== 'object') return node;
-    return Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'id' && typeof v === 'string') && k !== '$schema').map(([k, v]) => [k, strip(v)]));
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([k, v]) => !(k === 'id' && typeof v === 'string') && k !== '$schema')
+        .map(([k, v]) => [k, strip(v)]),
+    );
   };
   return new Ajv2019({ strict: false, allErrors: true, validateFormats: false }).compile(strip(composeSchema) as object);
 }
@@ -18,7 +22,9 @@ const validate = schemaValidator();
 /** Unknown keys, wrong types, unknown depends_on conditions: what `docker compose config` would refuse. */
 export function composeSchemaProblems(doc: Json): string[] {
   if (validate(doc)) return [];
-  return (validate.errors ?? []).filter((e) => e.keyword !== 'oneOf').map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params['additionalProperty'] ? `: ${String(e.params['additionalProperty'])}` : ''}`);
+  return (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'oneOf')
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params['additionalProperty'] ? `: ${String(e.params['additionalProperty'])}` : ''}`);
 }
 
 const SSM_RENDER_USER = '65532:65532';
@@ -56,14 +62,19 @@ export function composeProblems(doc: Json, options: { readConfig: (path: string)
   const volume = Object.keys(obj(doc['volumes']))[0];
   if (volume === undefined) problems.push('no named volume');
 
-  if (!/^localstack\/localstack:\d+\.\d+\.\d+$/.test(String(localstack?.['image']))) problems.push(`localstack: the image \`${String(localstack?.['image'])}\` is not pinned to a version`);
+  if (!/^localstack\/localstack:\d+\.\d+\.\d+$/.test(String(localstack?.['image'])))
+    problems.push(`localstack: the image \`${String(localstack?.['image'])}\` is not pinned to a version`);
   if (!obj(localstack?.['healthcheck'])['test']) problems.push('localstack: no healthcheck, so nothing can wait for it');
 
   if (!/^amazon\/aws-cli:/.test(String(seed?.['image']))) problems.push('seed: not the amazon/aws-cli image');
   if (dependsOn(seed ?? {}, 'localstack') !== 'service_healthy') problems.push('seed: does not wait for localstack to be healthy');
-  for (const m of mounts(seed ?? {})) if (m.source.startsWith('./') && !existsSync(repoPath(m.source))) problems.push(`seed: mounts ${m.source}, which does not exist`);
+  for (const m of mounts(seed ?? {}))
+    if (m.source.startsWith('./') && !existsSync(repoPath(m.source))) problems.push(`seed: mounts ${m.source}, which does not exist`);
 
-  for (const [name, service] of [['render', render], ['watch', watch]] as const) {
+  for (const [name, service] of [
+    ['render', render],
+    ['watch', watch],
+  ] as const) {
     const s = service ?? {};
     if (s['build'] !== '.' && obj(s['build'])['context'] !== '.') problems.push(`${name}: not built from ./Dockerfile`);
     if (s['user'] !== SSM_RENDER_USER) problems.push(`${name}: user is \`${String(s['user'])}\`, not ${SSM_RENDER_USER}`);
@@ -81,7 +92,11 @@ export function composeProblems(doc: Json, options: { readConfig: (path: string)
   const listen = watchArgs[watchArgs.indexOf('--listen') + 1] ?? '';
   const test = strings(obj(watch?.['healthcheck'])['test']);
   if (watchArgs[0] !== 'watch' || !watchArgs.includes('--listen')) problems.push('watch: does not run `watch --listen ...`');
-  if (test[0] !== 'CMD' || test[1] !== '/nodejs/bin/node' || !test.some((t) => t.includes(`:${listen.split(':').pop()}/readyz`) || t.includes(`:${listen.split(':').pop()}/healthz`))) {
+  if (
+    test[0] !== 'CMD' ||
+    test[1] !== '/nodejs/bin/node' ||
+    !test.some((t) => t.includes(`:${listen.split(':').pop()}/readyz`) || t.includes(`:${listen.split(':').pop()}/healthz`))
+  ) {
     problems.push(`watch: the healthcheck does not ask the health endpoint on --listen ${listen} with the image's own node`);
   }
   if (dependsOn(watch ?? {}, 'render') !== 'service_completed_successfully') problems.push('watch: does not start after render completed');
@@ -93,6 +108,7 @@ export function composeProblems(doc: Json, options: { readConfig: (path: string)
   if (!appData?.readOnly) problems.push('app: does not mount the named volume read-only');
   const appUser = String(app?.['user'] ?? '');
   if (!/^[1-9]\d*:\d+$/.test(appUser) || appUser === SSM_RENDER_USER) problems.push(`app: user \`${appUser}\` is not a non-root uid of its own`);
-  if (!strings(app?.['group_add']).includes(SSM_RENDER_USER.split(':')[1] as string)) problems.push('app: not in ssm-render\'s group (group_add), so it cannot read the 0640 files');
+  if (!strings(app?.['group_add']).includes(SSM_RENDER_USER.split(':')[1] as string))
+    problems.push("app: not in ssm-render's group (group_add), so it cannot read the 0640 files");
   return problems;
 }

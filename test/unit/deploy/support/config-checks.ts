@@ -33,13 +33,16 @@ export function configProblems(text: string, check: ConfigCheck): string[] {
   if (!config) return problems.map(at);
   if (!config.templates?.length) return [at('no templates: nothing would be written')];
   for (const [i, t] of config.templates.entries()) {
-    if (!posix.isAbsolute(t.destination) || !under(t.destination, check.volume)) problems.push(`templates[${i}].destination ${t.destination} is outside the shared volume ${check.volume}`);
+    if (!posix.isAbsolute(t.destination) || !under(t.destination, check.volume))
+      problems.push(`templates[${i}].destination ${t.destination} is outside the shared volume ${check.volume}`);
     if (t.source !== undefined && under(t.source, IMAGE_TEMPLATES) && !existsSync(repoPath('templates', posix.relative(IMAGE_TEMPLATES, t.source)))) {
       problems.push(`templates[${i}].source ${t.source} is not a template the image ships (templates/)`);
     }
-    if (t.source !== undefined && !under(t.source, IMAGE_TEMPLATES)) problems.push(`templates[${i}].source ${t.source} is not in the image's ${IMAGE_TEMPLATES}`);
+    if (t.source !== undefined && !under(t.source, IMAGE_TEMPLATES))
+      problems.push(`templates[${i}].source ${t.source} is not in the image's ${IMAGE_TEMPLATES}`);
     const mode = t.mode ?? 0o640;
-    if ((mode & 0o040) === 0 || (mode & 0o007) !== 0) problems.push(`templates[${i}].mode ${mode.toString(8)}: the app reads through its group, and others must not read at all`);
+    if ((mode & 0o040) === 0 || (mode & 0o007) !== 0)
+      problems.push(`templates[${i}].mode ${mode.toString(8)}: the app reads through its group, and others must not read at all`);
   }
   for (const file of [config.on_change?.touch].filter((f): f is string => f !== undefined)) {
     if (!under(file, check.volume)) problems.push(`on_change.touch ${file} is outside the shared volume ${check.volume}`);

@@ -29,11 +29,13 @@ export interface ParsedDockerfile {
 function toInstruction(i: AstInstruction): Instruction {
   const flags: Record<string, string> = {};
   if ('getFlags' in i && typeof i.getFlags === 'function') {
-    for (const flag of (i as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags()) flags[flag.getName()] = flag.getValue() ?? '';
+    for (const flag of (i as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags())
+      flags[flag.getName()] = flag.getValue() ?? '';
   }
   const properties: Record<string, string> = {};
   if ('getProperties' in i && typeof i.getProperties === 'function') {
-    for (const p of (i as unknown as { getProperties(): Array<{ getName(): string; getValue(): string | null }> }).getProperties()) properties[p.getName()] = p.getValue() ?? '';
+    for (const p of (i as unknown as { getProperties(): Array<{ getName(): string; getValue(): string | null }> }).getProperties())
+      properties[p.getName()] = p.getValue() ?? '';
   }
   const content = i.getArgumentsContent() ?? '';
   let json: string[] | undefined;
@@ -121,7 +123,10 @@ export function imageFiles(parsed: ParsedDockerfile): ImageFile[] {
       const relative = stage ? source.replace(`${workdir ?? ''}/`, '') : source;
       if (stage && relative === source) throw new Error(`cannot map ${source} of stage ${stage.name ?? ''} to this checkout`);
       const clean = relative.replace(/\/$/, '');
-      files.push({ source: clean, target: target.endsWith('/') && !source.endsWith('/') ? `${target}${clean.split('/').pop() ?? ''}` : target.replace(/\/$/, '') });
+      files.push({
+        source: clean,
+        target: target.endsWith('/') && !source.endsWith('/') ? `${target}${clean.split('/').pop() ?? ''}` : target.replace(/\/$/, ''),
+      });
     }
   }
   return files;

@@ -33,34 +33,45 @@ export function taskProblems(task: Json, check: TaskCheck): string[] {
   const names = containers.map((c) => String(c['name']));
   const volumes = new Set(list(task['volumes']).map((v) => String(obj(v)['name'])));
   if (!String(task['taskRoleArn'] ?? '').startsWith('arn:aws:iam::')) problems.push('no taskRoleArn: ssm-render would have no AWS identity');
-  if (strings(task['requiresCompatibilities']).includes('FARGATE') && (task['networkMode'] !== 'awsvpc' || !task['cpu'] || !task['memory'])) problems.push('Fargate needs networkMode awsvpc and task-level cpu and memory');
+  if (strings(task['requiresCompatibilities']).includes('FARGATE') && (task['networkMode'] !== 'awsvpc' || !task['cpu'] || !task['memory']))
+    problems.push('Fargate needs networkMode awsvpc and task-level cpu and memory');
 
   for (const c of containers) {
     const name = String(c['name']);
     if (c['readonlyRootFilesystem'] !== true) problems.push(`${name}: readonlyRootFilesystem is not true`);
     if (!strings(obj(obj(c['linuxParameters'])['capabilities'])['drop']).includes('ALL')) problems.push(`${name}: capabilities are not all dropped`);
     if (!/^[1-9]\d*(:\d+)?$/.test(String(c['user'] ?? ''))) problems.push(`${name}: user \`${String(c['user'] ?? '')}\` is not a non-root uid`);
-    for (const m of list(c['mountPoints']).map(obj)) if (!volumes.has(String(m['sourceVolume']))) problems.push(`${name}: mounts ${String(m['sourceVolume'])}, which the task does not declare`);
-    for (const d of list(c['dependsOn']).map(obj)) if (!names.includes(String(d['containerName']))) problems.push(`${name}: depends on ${String(d['containerName'])}, which is not in the task`);
+    for (const m of list(c['mountPoints']).map(obj))
+      if (!volumes.has(String(m['sourceVolume']))) problems.push(`${name}: mounts ${String(m['sourceVolume'])}, which the task does not declare`);
+    for (const d of list(c['dependsOn']).map(obj))
+      if (!names.includes(String(d['containerName']))) problems.push(`${name}: depends on ${String(d['containerName'])}, which is not in the task`);
   }
 
   const ssm = containers.find((c) => /(^|\/)[\w-]*ssm-render:/.test(String(c['image'])));
   if (!ssm) return [...problems, 'no container runs an ssm-render image'];
   const command = strings(ssm['command']);
-  const data = list(ssm['mountPoints']).map(obj).find((m) => m['containerPath'] === check.volume);
+  const data = list(ssm['mountPoints'])
+    .map(obj)
+    .find((m) => m['containerPath'] === check.volume);
   if (!data || data['readOnly'] === true) problems.push(`ssm-render: the task volume is not mounted read-write at the image's VOLUME ${check.volume}`);
   if (ssm['user'] !== check.user) problems.push(`ssm-render: user \`${String(ssm['user'])}\` is not the image's ${check.user}`);
   const gid = check.user.split(':')[1];
 
   for (const app of containers.filter((c) => c !== ssm)) {
     const name = String(app['name']);
-    const mount = list(app['mountPoints']).map(obj).find((m) => m['sourceVolume'] === data?.['sourceVolume']);
+    const mount = list(app['mountPoints'])
+      .map(obj)
+      .find((m) => m['sourceVolume'] === data?.['sourceVolume']);
     if (mount?.['readOnly'] !== true) problems.push(`${name}: does not mount the task volume read-only`);
     const [uid, group] = String(app['user'] ?? '').split(':');
-    if (group !== gid || `${uid}:${group}` === check.user) problems.push(`${name}: user \`${String(app['user'])}\` is not another uid in group ${gid ?? '?'} (the files are 0640)`);
-    const waits = list(app['dependsOn']).map(obj).find((d) => d['containerName'] === ssm['name']);
+    if (group !== gid || `${uid}:${group}` === check.user)
+      problems.push(`${name}: user \`${String(app['user'])}\` is not another uid in group ${gid ?? '?'} (the files are 0640)`);
+    const waits = list(app['dependsOn'])
+      .map(obj)
+      .find((d) => d['containerName'] === ssm['name']);
     const expected = check.pattern === 'init' ? 'SUCCESS' : 'HEALTHY';
-    if (waits?.['condition'] !== expected) problems.push(`${name}: does not wait for ssm-render with condition ${expected} (got ${String(waits?.['condition'] ?? 'none')})`);
+    if (waits?.['condition'] !== expected)
+      problems.push(`${name}: does not wait for ssm-render with condition ${expected} (got ${String(waits?.['condition'] ?? 'none')})`);
   }
 
   if (check.pattern === 'init') {
@@ -71,7 +82,8 @@ export function taskProblems(task: Json, check: TaskCheck): string[] {
     const ready = flagValue(command, '--ready-file');
     if (!ready?.startsWith(`${check.volume}/`)) problems.push(`ssm-render: --ready-file ${ready ?? '(none)'} is not on the task volume`);
     const test = strings(obj(ssm['healthCheck'])['command']);
-    if (test[0] !== 'CMD' || ready === undefined || !test.some((t) => t.includes(ready))) problems.push(`ssm-render: the healthCheck does not test the ready file ${ready ?? ''}`);
+    if (test[0] !== 'CMD' || ready === undefined || !test.some((t) => t.includes(ready)))
+      problems.push(`ssm-render: the healthCheck does not test the ready file ${ready ?? ''}`);
   }
   return problems;
 }

@@ -68,10 +68,15 @@ export function imageProblems(text: string, version: string): string[] {
     const training = i.keyword === 'RUN' && cache !== undefined && JSON.stringify(i.json) === JSON.stringify([...spec.entrypoint, 'version']);
     if (training) {
       trained = true;
-      if (user !== NON_ROOT) problems.push(`line ${i.line}: the compile cache is made as \`${user ?? 'root'}\`; Node only reads a cache made by the uid that runs it (${NON_ROOT})`);
-    } else if (i.keyword === 'RUN' || i.keyword === 'ADD') problems.push(`line ${i.line}: ${i.keyword} in the runtime stage (copy finished files from the build stage instead; the one RUN allowed makes the compile cache with the ENTRYPOINT's exact argv and \`version\`)`);
+      if (user !== NON_ROOT)
+        problems.push(`line ${i.line}: the compile cache is made as \`${user ?? 'root'}\`; Node only reads a cache made by the uid that runs it (${NON_ROOT})`);
+    } else if (i.keyword === 'RUN' || i.keyword === 'ADD')
+      problems.push(
+        `line ${i.line}: ${i.keyword} in the runtime stage (copy finished files from the build stage instead; the one RUN allowed makes the compile cache with the ENTRYPOINT's exact argv and \`version\`)`,
+      );
   }
-  if (cache !== undefined && !trained) problems.push(`ENV NODE_COMPILE_CACHE=${cache}, but no RUN makes the cache with the ENTRYPOINT's exact argv and \`version\``);
+  if (cache !== undefined && !trained)
+    problems.push(`ENV NODE_COMPILE_CACHE=${cache}, but no RUN makes the cache with the ENTRYPOINT's exact argv and \`version\``);
 
   if (spec.user !== NON_ROOT) problems.push(`USER is \`${spec.user ?? '(unset)'}\`, expected ${NON_ROOT}`);
   // Node's own heap-sizing flags may sit between node and the bundle; nothing else may.
@@ -79,9 +84,12 @@ export function imageProblems(text: string, version: string): string[] {
   const flags = args.slice(0, -1);
   const bundle = args.at(-1);
   if (!base || node !== base.node || !bundle?.endsWith('/ssm-render.js') || !flags.every((f) => f === INSPECTOR_OFF || NODE_FLAG.test(f))) {
-    problems.push(`ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", "${INSPECTOR_OFF}", (V8 heap flags,) "/.../ssm-render.js"]`);
+    problems.push(
+      `ENTRYPOINT is \`${JSON.stringify(spec.entrypoint)}\`, expected the exec form ["${base?.node ?? 'node'}", "${INSPECTOR_OFF}", (V8 heap flags,) "/.../ssm-render.js"]`,
+    );
   }
-  if (!flags.includes(INSPECTOR_OFF)) problems.push(`ENTRYPOINT does not start node with ${INSPECTOR_OFF}: SIGUSR1 would open the inspector, a debugger that runs any code`);
+  if (!flags.includes(INSPECTOR_OFF))
+    problems.push(`ENTRYPOINT does not start node with ${INSPECTOR_OFF}: SIGUSR1 would open the inspector, a debugger that runs any code`);
   if (JSON.stringify(spec.cmd) !== '["render"]') problems.push(`CMD is \`${JSON.stringify(spec.cmd)}\`, expected the exec form ["render"]`);
 
   for (const label of LABELS) if (!spec.labels[label]) problems.push(`no OCI label ${label}`);
@@ -89,7 +97,8 @@ export function imageProblems(text: string, version: string): string[] {
   if (labelled !== version) problems.push(`the version label is \`${labelled}\`, but package.json says ${version}`);
 
   const [volume, ...more] = spec.volumes;
-  if (volume === undefined || more.length > 0) problems.push(`VOLUME is \`${JSON.stringify(spec.volumes)}\`: expected exactly one, the directory ssm-render writes`);
+  if (volume === undefined || more.length > 0)
+    problems.push(`VOLUME is \`${JSON.stringify(spec.volumes)}\`: expected exactly one, the directory ssm-render writes`);
   const buildNames = new Set(build.map((s) => s.name).filter((n): n is string => n !== undefined));
   for (const copy of final.instructions.filter((i) => i.keyword === 'COPY')) {
     const problem = copyProblem(copy, buildNames, [volume, cache]);
@@ -102,10 +111,13 @@ export function imageProblems(text: string, version: string): string[] {
   if (!copiesOwned(volume)) {
     problems.push(`the volume directory ${volume ?? ''} is not created owned by ${NON_ROOT} (named volumes and ECS task volumes copy its owner)`);
   }
-  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^LICENSE/.test(s)))) problems.push('the LICENSE file is not in the image');
-  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^templates\/?$/.test(s)))) problems.push('templates/ is not in the image');
+  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^LICENSE/.test(s))))
+    problems.push('the LICENSE file is not in the image');
+  if (!final.instructions.some((i) => i.keyword === 'COPY' && i.args.slice(0, -1).some((s) => /^templates\/?$/.test(s))))
+    problems.push('templates/ is not in the image');
 
-  for (const name of ['HOME', 'TMPDIR']) if (name in spec.env) problems.push(`ENV ${name}: the image must not need a home or a temp directory (read-only root)`);
+  for (const name of ['HOME', 'TMPDIR'])
+    if (name in spec.env) problems.push(`ENV ${name}: the image must not need a home or a temp directory (read-only root)`);
   if (!spec.workdir || spec.workdir === volume) problems.push(`WORKDIR is \`${spec.workdir ?? '(unset)'}\`: set a read-only config directory, not the volume`);
   return problems;
 }

@@ -23,7 +23,11 @@ export interface PodView {
 
 const container = (raw: unknown): ContainerView => {
   const c = obj(raw);
-  const mounts = list(c['volumeMounts']).map((m) => ({ name: String(obj(m)['name']), mountPath: String(obj(m)['mountPath']), readOnly: obj(m)['readOnly'] === true }));
+  const mounts = list(c['volumeMounts']).map((m) => ({
+    name: String(obj(m)['name']),
+    mountPath: String(obj(m)['mountPath']),
+    readOnly: obj(m)['readOnly'] === true,
+  }));
   return { name: String(c['name']), raw: c, security: obj(c['securityContext']), mounts };
 };
 
@@ -32,7 +36,15 @@ export function podView(deployment: Json): PodView {
   const initContainers = list(spec['initContainers']).map(container);
   const ssmRender = initContainers.find((c) => /(^|\/)ssm-render[:@]/.test(String(c.raw['image'])));
   const volumes = new Map(list(spec['volumes']).map((v) => [String(obj(v)['name']), obj(v)] as const));
-  return { spec, security: obj(spec['securityContext']), initContainers, containers: list(spec['containers']).map(container), volumes, ssmRender, pattern: ssmRender?.raw['restartPolicy'] === 'Always' ? 'sidecar' : 'init' };
+  return {
+    spec,
+    security: obj(spec['securityContext']),
+    initContainers,
+    containers: list(spec['containers']).map(container),
+    volumes,
+    ssmRender,
+    pattern: ssmRender?.raw['restartPolicy'] === 'Always' ? 'sidecar' : 'init',
+  };
 }
 
 export interface PodCheck {
@@ -73,7 +85,8 @@ function sidecarProblems(view: PodView, ssm: ContainerView, args: string[], volu
   const probe = (kind: string, path: string) => {
     const get = obj(obj(ssm.raw[kind])['httpGet']);
     if (get['path'] !== path) problems.push(`ssm-render: ${kind} does not ask ${path}`);
-    if (get['port'] !== port && get['port'] !== named?.['name']) problems.push(`ssm-render: ${kind} asks port ${String(get['port'])}, not the --listen port ${port}`);
+    if (get['port'] !== port && get['port'] !== named?.['name'])
+      problems.push(`ssm-render: ${kind} asks port ${String(get['port'])}, not the --listen port ${port}`);
   };
   probe('startupProbe', '/readyz');
   probe('readinessProbe', '/readyz');
@@ -88,8 +101,12 @@ function sidecarProblems(view: PodView, ssm: ContainerView, args: string[], volu
     const mount = ssm.mounts.find((m) => m.mountPath === pidDir);
     if (!mount) problems.push(`ssm-render: the pid file's directory ${pidDir} is not a mounted volume`);
     for (const app of view.containers) {
-      if (!app.mounts.some((m) => m.name === mount?.name && !m.readOnly)) problems.push(`${app.name}: cannot write its pid to ${onChange.pid_file} (volume ${mount?.name ?? '?'} not mounted read-write)`);
-      if (app.security['runAsUser'] !== ssm.security['runAsUser']) problems.push(`${app.name}: runs as uid ${String(app.security['runAsUser'])}, ssm-render as ${String(ssm.security['runAsUser'])}: with no capabilities, kill(2) needs the same uid`);
+      if (!app.mounts.some((m) => m.name === mount?.name && !m.readOnly))
+        problems.push(`${app.name}: cannot write its pid to ${onChange.pid_file} (volume ${mount?.name ?? '?'} not mounted read-write)`);
+      if (app.security['runAsUser'] !== ssm.security['runAsUser'])
+        problems.push(
+          `${app.name}: runs as uid ${String(app.security['runAsUser'])}, ssm-render as ${String(ssm.security['runAsUser'])}: with no capabilities, kill(2) needs the same uid`,
+        );
     }
   }
   return problems;
@@ -120,7 +137,8 @@ export function podProblems(deployment: Json, check: PodCheck): string[] {
 
   if (view.pattern === 'init') {
     if (args[0] !== 'render') problems.push(`ssm-render: an init container runs \`render\`, not \`${args.join(' ')}\``);
-    for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe']) if (kind in ssm.raw) problems.push(`ssm-render: ${kind} on an init container that is not a sidecar (the API rejects it)`);
+    for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'])
+      if (kind in ssm.raw) problems.push(`ssm-render: ${kind} on an init container that is not a sidecar (the API rejects it)`);
   } else {
     if (args[0] !== 'watch') problems.push(`ssm-render: a sidecar runs \`watch\`, not \`${args.join(' ')}\``);
     problems.push(...sidecarProblems(view, ssm, args, volumePath, config));

@@ -43,7 +43,16 @@ export function unknownFieldProblems(manifests: readonly Manifest[]): string[] {
   const imports = manifests.map((m, i) => `import type { I${String(m.doc['kind'])} as T${i} } from '${modelPath(m.doc)}';`);
   const consts = manifests.map((m, i) => `export const m${i}: T${i} = ${JSON.stringify(m.doc)};`);
   const source = [...imports, ...consts].join('\n');
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, types: [], skipLibCheck: true, baseUrl: REPO };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    types: [],
+    skipLibCheck: true,
+    baseUrl: REPO,
+  };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, language, ...rest) => (name === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language, ...rest));

@@ -9,7 +9,8 @@ const KEYS = new Set(['apiVersion', 'kind', 'resources']);
 export function kustomizationManifests(dir: string, problems: string[] = []): Manifest[] {
   const file = join(dir, 'kustomization.yaml');
   const k = yamlDocument(readRepoFile(file));
-  if (k['apiVersion'] !== 'kustomize.config.k8s.io/v1beta1' || k['kind'] !== 'Kustomization') problems.push(`${file}: not a kustomize.config.k8s.io/v1beta1 Kustomization`);
+  if (k['apiVersion'] !== 'kustomize.config.k8s.io/v1beta1' || k['kind'] !== 'Kustomization')
+    problems.push(`${file}: not a kustomize.config.k8s.io/v1beta1 Kustomization`);
   for (const key of Object.keys(k)) if (!KEYS.has(key)) problems.push(`${file}: unexpected key \`${key}\` (these examples use only resources)`);
   return strings(k['resources']).flatMap((resource) => {
     const path = join(dir, resource);

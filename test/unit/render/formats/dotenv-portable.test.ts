@@ -44,7 +44,7 @@ describe('dotenv portable scalar', () => {
     ['${X}', 'pw${X}pw', 'python-dotenv expands'],
     ['${X:-y}', '${X:-y}', 'python-dotenv expands'],
     ['${}', 'a${}b', 'python-dotenv expands'],
-    ["both ' and \" on two lines", `'"\n`, 'contains \'; in double quotes it contains "; unquoted it spans'],
+    ['both \' and " on two lines', `'"\n`, 'contains \'; in double quotes it contains "; unquoted it spans'],
     ['\\\\ with a newline', 'a\\\\b\nc', 'contains \\\\'],
     ["a ' and a \\ before a newline", "it's \\\n", 'in double quotes it has a \\'],
     ['a trailing \\ after #', '#\\', 'ends with \\; in double quotes it ends with \\; unquoted it contains #'],
@@ -56,7 +56,7 @@ describe('dotenv portable scalar', () => {
   });
 
   it('never puts the value in the reason', () => {
-    for (const shape of ["'\"\n", '${A}', '\0', '\ud800', '\\\\\n\'', '#"\'\\']) {
+    for (const shape of ['\'"\n', '${A}', '\0', '\ud800', "\\\\\n'", '#"\'\\']) {
       const value = `canary-${shape}-canary`;
       expect(reasonFor(value)).not.toContain('canary');
     }

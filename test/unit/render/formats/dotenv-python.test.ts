@@ -24,7 +24,7 @@ describe('dotenv python scalar', () => {
     ['plain', 'abc', '"abc"'],
     ['\\ " LF CR are escaped', 'a\\b"c\nd\re', '"a\\\\b\\"c\\nd\\re"'],
     ["' and ` stay raw", "it's `x`", '"it\'s `x`"'],
-    ['text that looks like escapes', '\\n\\t\\\'', '"\\\\n\\\\t\\\\\'"'],
+    ['text that looks like escapes', "\\n\\t\\'", '"\\\\n\\\\t\\\\\'"'],
     ['$ without braces', '$X $ {X} $(x)', '"$X $ {X} $(x)"'],
     ['a trailing \\ goes unquoted', 'C:\\dir\\', 'C:\\dir\\'],
   ])('%s', (_name, value, written) => {

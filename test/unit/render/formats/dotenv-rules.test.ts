@@ -5,7 +5,11 @@ import { run } from '../../../support/parsers/tools';
 // Every character Python's str.isspace or JavaScript's trim treats as whitespace.
 function whitespaceOfBothParsers(): string[] {
   const python = run('/usr/bin/python3', ['-c', 'import sys; print(",".join(str(c) for c in range(0x110000) if chr(c).isspace()))']);
-  const fromPython = python.toString('utf8').trim().split(',').map((code) => String.fromCodePoint(Number(code)));
+  const fromPython = python
+    .toString('utf8')
+    .trim()
+    .split(',')
+    .map((code) => String.fromCodePoint(Number(code)));
   const fromJs: string[] = [];
   for (let code = 0; code <= 0xffff; code++) if (String.fromCharCode(code).trim() === '') fromJs.push(String.fromCharCode(code));
   return [...new Set([...fromPython, ...fromJs])];

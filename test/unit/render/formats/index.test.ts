@@ -23,8 +23,7 @@ describe('getFormat', () => {
 });
 
 describe('every format', () => {
-  const formats = [...NAMES.filter((name) => name !== 'dotenv').map((name) => getFormat(name)),
-    ...DIALECTS.map((dialect) => getFormat('dotenv', { dialect }))];
+  const formats = [...NAMES.filter((name) => name !== 'dotenv').map((name) => getFormat(name)), ...DIALECTS.map((dialect) => getFormat('dotenv', { dialect }))];
   const illFormed = fc
     .tuple(anyValue, fc.integer({ min: 0xd800, max: 0xdfff }), anyValue)
     .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`)

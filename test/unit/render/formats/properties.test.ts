@@ -66,7 +66,8 @@ describe('properties round trip', () => {
   });
 
   it('reads arbitrary keys back, or refuses only a dotted-key collision', () => {
-    const entries = fc.uniqueArray(fc.tuple(keyPath, anyValue), { minLength: 1, maxLength: 60, selector: ([key]) => key })
+    const entries = fc
+      .uniqueArray(fc.tuple(keyPath, anyValue), { minLength: 1, maxLength: 60, selector: ([key]) => key })
       .map((pairs) => pairs.map(([key, value]) => entry(key, value)));
     fc.assert(
       fc.property(entries, (list) => {

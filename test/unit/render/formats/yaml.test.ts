@@ -86,8 +86,7 @@ describe('yaml round trip', () => {
   });
 
   it('reads the nested document back through both, or refuses only a leaf/parent conflict', () => {
-    const entries = fc.array(fc.tuple(keyPath, anyValue), { minLength: 1, maxLength: 60 })
-      .map((pairs) => pairs.map(([key, value]) => entry(key, value)));
+    const entries = fc.array(fc.tuple(keyPath, anyValue), { minLength: 1, maxLength: 60 }).map((pairs) => pairs.map(([key, value]) => entry(key, value)));
     fc.assert(
       fc.property(entries, (list) => {
         let doc: string;
