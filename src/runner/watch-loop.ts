@@ -2,11 +2,11 @@ import type { WatchConfig } from '../config/config';
 import type { DataSet } from '../data/dataset';
 import { isSsmRenderError } from '../errors';
 import type { Logger } from '../log';
+import { delayAfterFailure, firstDelay, intervalDelay, retriedAtStartUp, startUpDelay } from '../retry/policy';
 import type { Clock } from './clock';
 import type { LoopMetrics } from '../metrics';
 import type { RefreshResult } from './refresher';
 import type { RenderOutcome } from './render-once';
-import { firstDelay, nextDelay } from './schedule';
 import type { CallStats } from './stats';
 import type { Wake } from './wake';
 import type { WatchState } from './watch-state';
@@ -57,8 +57,9 @@ function recordSuccess(deps: LoopDeps, outcome: RenderOutcome): void {
 
 /**
  * The first render. Parameter Store or credentials may not be reachable yet (LocalStack booting, an
- * IAM role not yet bound): AWS errors (exit 3) are retried with backoff for up to `waitMs`, then the
- * last one is thrown. Config, render and write errors are thrown at once. Undefined when stopped.
+ * IAM role not yet bound): what the retry policy retries at start-up is tried again with backoff for
+ * up to `waitMs`, then the last one is thrown. Config, render and write errors are thrown at once.
+ * Undefined when stopped.
  */
 export async function firstRender(deps: LoopDeps, waitMs: number): Promise<RenderOutcome | undefined> {
   const deadline = deps.clock.now() + waitMs;
@@ -74,10 +75,10 @@ export async function firstRender(deps: LoopDeps, waitMs: number): Promise<Rende
     } catch (error) {
       if (deps.stop.aborted) return undefined;
       const remaining = deadline - deps.clock.now();
-      if (!isSsmRenderError(error) || error.exitCode !== 3 || remaining <= 0) throw error;
+      if (!retriedAtStartUp(error) || remaining <= 0) throw error;
       const { code, hint, message } = errorFields(error);
       deps.metrics.failure(code);
-      const retryInMs = Math.min(remaining, Math.min(30_000, deps.watch.backoffMs) * 2 ** Math.min(attempt - 1, 10));
+      const retryInMs = Math.min(remaining, startUpDelay(deps.watch, attempt, deps.random));
       deps.log.warn({ code, hint, attempt, retryInMs }, `Parameter Store not usable yet, retrying: ${message}`);
       await deps.clock.sleep(retryInMs, deps.stop);
       if (deps.stop.aborted) return undefined;
@@ -86,7 +87,8 @@ export async function firstRender(deps: LoopDeps, waitMs: number): Promise<Rende
 }
 
 /**
- * One refresh. A failure never touches the files: it is logged without values, counted, and retried.
+ * One refresh. A failure never touches the files: it is logged without values, counted, and retried
+ * (soon when it may pass by itself, else at the next interval: `delayAfterFailure`).
  * Returns how long to wait before the next one.
  */
 export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: 'timer' | 'signal'): Promise<number> {
@@ -95,7 +97,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
   state.lastTick = state.lastAttemptAt = startedAt;
   // After a good refresh the interval runs from start to start, so a slow refresh (throttling
   // retried by the SDK) does not push the next one past interval + jitter. Backoff runs from the failure.
-  const fromStart = () => Math.max(0, nextDelay(deps.watch, 0, deps.random) - (deps.clock.now() - startedAt));
+  const fromStart = () => Math.max(0, intervalDelay(deps.watch, deps.random) - (deps.clock.now() - startedAt));
   const started = performance.now();
   const calls = deps.stats?.total() ?? 0;
   const decryptions = deps.stats?.decryptions ?? 0;
@@ -131,7 +133,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
     state.lastErrorCode = code;
     metrics.failure(code);
     metrics.refresh('failed', performance.now() - started);
-    const retryInMs = nextDelay(deps.watch, state.consecutiveFailures, deps.random);
+    const retryInMs = delayAfterFailure(deps.watch, error, state.consecutiveFailures, deps.random);
     log.warn({ code, hint, failures: state.consecutiveFailures, retryInMs }, `refresh failed, keeping the last good files: ${message}`);
     return retryInMs;
   } finally {

@@ -4,6 +4,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig } from '@smithy/core/config';
 import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
 import { ConfigError } from '../errors';
+import { attemptsPerCall, isThrottled } from '../retry/policy';
 
 export interface SsmClientOptions {
   /** Undefined lets the SDK look in the shared config file (`aws configure`); never instance metadata. */
@@ -11,29 +12,24 @@ export interface SsmClientOptions {
   /** Undefined lets the SDK find one itself (a profile's endpoint_url), or use AWS's. */
   readonly endpoint?: string | undefined;
   readonly requestTimeoutMs: number;
-  /**
-   * Attempts per call when neither AWS_MAX_ATTEMPTS nor the profile's `max_attempts` says; undefined
-   * keeps the SDK's default (3).
-   */
-  readonly defaultMaxAttempts?: number | undefined;
-  /** Called for every failed attempt, including those the SDK then retries (to count throttling). */
-  readonly onAttemptError?: ((errorName: string) => void) | undefined;
+  /** `watch` and `exec`: more attempts per call, as `retry/policy.ts` says. */
+  readonly longRunning?: boolean | undefined;
+  /** Called for every throttled attempt, including those the SDK then retries. */
+  readonly onThrottled?: (() => void) | undefined;
 }
 
 /**
  * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
- * and endpoint variables untouched (a long-running loop only raises the default number of
- * attempts); we add keep-alive and timeouts so that no call can hang forever.
+ * and endpoint variables untouched (the retry policy only sets the default number of attempts); we
+ * add keep-alive and timeouts so that no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    // The SDK's own lookup (environment, then profile), only with another default.
-    ...(options.defaultMaxAttempts === undefined
-      ? {}
-      : { maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: options.defaultMaxAttempts }) }),
+    // The SDK's own lookup (environment, then profile), only with the policy's default.
+    maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: attemptsPerCall(options.longRunning ? 'long-running' : 'one-shot') }),
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
       requestTimeout: options.requestTimeoutMs,
@@ -43,15 +39,15 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
       httpsAgent: new HttpsAgent(agentOptions),
     },
   });
-  const onAttemptError = options.onAttemptError;
-  if (onAttemptError) {
+  const onThrottled = options.onThrottled;
+  if (onThrottled) {
     // Inside the retry middleware, around the deserializer: sees each attempt's parsed error.
     client.middlewareStack.add(
       (next) => async (args) => {
         try {
           return await next(args);
         } catch (error) {
-          onAttemptError((error as Error)?.name ?? 'Error');
+          if (isThrottled(error)) onThrottled();
           throw error;
         }
       },

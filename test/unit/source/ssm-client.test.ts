@@ -19,21 +19,21 @@ async function attempts(options: Parameters<typeof createSsmClient>[0]): Promise
 describe('createSsmClient: attempts per call', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('keeps the SDK default (3) unless a default is given', async () => {
+  it('keeps the SDK default (3) for a one-shot caller, 8 for a long-running one', async () => {
     vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent');
     expect(await attempts(base)).toBe(3);
-    expect(await attempts({ ...base, defaultMaxAttempts: 8 })).toBe(8);
+    expect(await attempts({ ...base, longRunning: true })).toBe(8);
   });
 
   it("lets AWS_MAX_ATTEMPTS and the profile's max_attempts win over the loop's default", async () => {
     vi.stubEnv('AWS_MAX_ATTEMPTS', '2');
-    expect(await attempts({ ...base, defaultMaxAttempts: 8 })).toBe(2);
+    expect(await attempts({ ...base, longRunning: true })).toBe(2);
     vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
     const dir = mkdtempSync(join(tmpdir(), 'ssm-render-profile-'));
     writeFileSync(join(dir, 'config'), '[default]\nmax_attempts = 5\n');
     vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));
     vi.stubEnv('AWS_PROFILE', undefined);
-    expect(await attempts({ ...base, defaultMaxAttempts: 8 })).toBe(5);
+    expect(await attempts({ ...base, longRunning: true })).toBe(5);
   });
 });
