@@ -1,10 +1,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { loadConfig } from '@smithy/core/config';
-import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
 import { ConfigError } from '../errors';
-import { attemptsPerCall, isThrottled } from '../retry/policy';
+import { isThrottled } from '../retry/policy';
+import { sdkRetryConfig } from '../retry/sdk-strategy';
 
 export interface SsmClientOptions {
   /** Undefined lets the SDK look in the shared config file (`aws configure`); never instance metadata. */
@@ -19,17 +18,17 @@ export interface SsmClientOptions {
 }
 
 /**
- * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
- * and endpoint variables untouched (the retry policy only sets the default number of attempts); we
- * add keep-alive and timeouts so that no call can hang forever.
+ * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE,
+ * the profile's `max_attempts` and `retry_mode`) and endpoint variables; the retry policy sets the
+ * default attempts and gives each call a fresh retry budget. We add keep-alive and timeouts so that
+ * no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    // The SDK's own lookup (environment, then profile), only with the policy's default.
-    maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: attemptsPerCall(options.longRunning ? 'long-running' : 'one-shot') }),
+    ...sdkRetryConfig(options.longRunning ? 'long-running' : 'one-shot'),
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
       requestTimeout: options.requestTimeoutMs,
