@@ -1,9 +1,10 @@
 import type { WatchConfig } from '../config/config';
 import type { DataSet } from '../data/dataset';
-import { isSsmRenderError } from '../errors';
+import { isSsmRenderError, ServiceError } from '../errors';
 import type { Logger } from '../log';
 import { delayAfterFailure, firstDelay, intervalDelay, retriedAtStartUp, startUpDelay } from '../retry/policy';
 import type { Clock } from './clock';
+import { deadline } from './deadline';
 import type { LoopMetrics } from '../metrics';
 import type { RefreshResult } from './refresher';
 import type { RenderOutcome } from './render-once';
@@ -58,32 +59,52 @@ function recordSuccess(deps: LoopDeps, outcome: RenderOutcome): void {
 /**
  * The first render. Parameter Store or credentials may not be reachable yet (LocalStack booting, an
  * IAM role not yet bound): what the retry policy retries at start-up is tried again with backoff for
- * up to `waitMs`, then the last one is thrown. Config, render and write errors are thrown at once.
- * Undefined when stopped.
+ * up to `waitMs`, a bound that also cuts short the call in flight; then the last error is thrown.
+ * Config, render and write errors are thrown at once, as is any error with `waitMs` 0. Undefined
+ * when stopped.
  */
 export async function firstRender(deps: LoopDeps, waitMs: number): Promise<RenderOutcome | undefined> {
-  const deadline = deps.clock.now() + waitMs;
-  for (let attempt = 1; ; attempt++) {
-    deps.state.lastTick = deps.state.lastAttemptAt = deps.clock.now();
-    const started = performance.now();
-    try {
-      const result = await deps.refresher.refresh(deps.stop);
-      if (result.kind !== 'rendered') throw new Error('the first refresh must render');
-      recordSuccess(deps, result.outcome);
-      deps.metrics.refresh(result.outcome.written.length > 0 ? 'changed' : 'unchanged', performance.now() - started);
-      return result.outcome;
-    } catch (error) {
-      if (deps.stop.aborted) return undefined;
-      const remaining = deadline - deps.clock.now();
-      if (!retriedAtStartUp(error) || remaining <= 0) throw error;
-      const { code, hint, message } = errorFields(error);
-      deps.metrics.failure(code);
-      const retryInMs = Math.min(remaining, startUpDelay(deps.watch, attempt, deps.random));
-      deps.log.warn({ code, hint, attempt, retryInMs }, `Parameter Store not usable yet, retrying: ${message}`);
-      await deps.clock.sleep(retryInMs, deps.stop);
-      if (deps.stop.aborted) return undefined;
+  // With no time to wait, the one attempt runs to its own end (as a one-shot render does).
+  const wait = waitMs > 0 ? deadline(deps.clock, deps.stop, waitMs, '--wait') : undefined;
+  const signal = wait?.signal ?? deps.stop;
+  let last: unknown;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      deps.state.lastTick = deps.state.lastAttemptAt = deps.clock.now();
+      const started = performance.now();
+      try {
+        const result = await deps.refresher.refresh(signal);
+        if (result.kind !== 'rendered') throw new Error('the first refresh must render');
+        recordSuccess(deps, result.outcome);
+        deps.metrics.refresh(result.outcome.written.length > 0 ? 'changed' : 'unchanged', performance.now() - started);
+        return result.outcome;
+      } catch (error) {
+        if (deps.stop.aborted) return undefined;
+        if (wait?.expired()) throw giveUp(deps, error, last, waitMs);
+        if (wait === undefined || !retriedAtStartUp(error)) throw error;
+        last = error;
+        const { code, hint, message } = errorFields(error);
+        deps.metrics.failure(code);
+        const retryInMs = startUpDelay(deps.watch, attempt, deps.random);
+        deps.log.warn({ code, hint, attempt, retryInMs }, `Parameter Store not usable yet, retrying: ${message}`);
+        await deps.clock.sleep(retryInMs, signal);
+        if (deps.stop.aborted) return undefined;
+        if (wait.expired()) throw giveUp(deps, undefined, last, waitMs);
+      }
     }
+  } finally {
+    wait?.close();
   }
+}
+
+/** `--wait` ran out: say so, and throw the last error Parameter Store gave, or what cut the render short. */
+function giveUp(deps: LoopDeps, error: unknown, last: unknown, waitMs: number): unknown {
+  deps.log.warn({ waitMs }, `Parameter Store not usable within --wait (${waitMs / 1000}s), giving up`);
+  if (isSsmRenderError(error)) return error;
+  if (isSsmRenderError(last)) return last;
+  return new ServiceError(`The first render did not finish within --wait (${waitMs / 1000}s)`, {
+    hint: 'check that Parameter Store answers (the network, AWS_ENDPOINT_URL / --endpoint-url, the region), or raise --wait',
+  });
 }
 
 /**

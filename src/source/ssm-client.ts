@@ -17,6 +17,28 @@ export interface SsmClientOptions {
   readonly onThrottled?: (() => void) | undefined;
 }
 
+/** One call's failed attempts, as the deserializer saw them. */
+interface Attempts {
+  count: number;
+  last?: unknown;
+}
+
+const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
+
+/**
+ * A call abandoned because its signal timed out (a deadline such as `--wait`, whose abort reason is
+ * a TimeoutError) fails with what Parameter Store last said, not with "aborted": its last attempt's
+ * error, or a TimeoutError when no attempt had an answer yet. Any other abort (a stop) stays one.
+ */
+function atDeadline(error: unknown, attempts: Attempts): unknown {
+  if (!isAbort(error) || ((error as Error).cause as Error | undefined)?.name !== 'TimeoutError') return error;
+  const last = attempts.last as { $metadata?: { attempts?: number } } | undefined;
+  if (last === undefined)
+    return Object.assign(new Error('no answer before the deadline'), { name: 'TimeoutError', $metadata: { attempts: attempts.count + 1 } });
+  last.$metadata = { ...last.$metadata, attempts: attempts.count };
+  return last;
+}
+
 /**
  * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE,
  * the profile's `max_attempts` and `retry_mode`) and endpoint variables; the retry policy sets the
@@ -39,20 +61,37 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
     },
   });
   const onThrottled = options.onThrottled;
-  if (onThrottled) {
-    // Inside the retry middleware, around the deserializer: sees each attempt's parsed error.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          if (isThrottled(error)) onThrottled();
-          throw error;
+  const calls = new WeakMap<object, Attempts>();
+  // Outside the retry middleware: one call, whatever its attempts.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const attempts: Attempts = { count: 0 };
+      calls.set(context, attempts);
+      try {
+        return await next(args);
+      } catch (error) {
+        throw atDeadline(error, attempts);
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'ssmRenderCallDeadline' },
+  );
+  // Inside the retry middleware, around the deserializer: sees each attempt's parsed error.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const attempts = calls.get(context);
+        if (attempts && !isAbort(error)) {
+          attempts.count += 1;
+          attempts.last = error;
         }
-      },
-      { step: 'deserialize', priority: 'high', name: 'ssmRenderAttemptObserver' },
-    );
-  }
+        if (onThrottled && isThrottled(error)) onThrottled();
+        throw error;
+      }
+    },
+    { step: 'deserialize', priority: 'high', name: 'ssmRenderAttemptObserver' },
+  );
   try {
     await client.config.region();
   } catch {

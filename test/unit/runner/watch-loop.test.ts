@@ -149,7 +149,8 @@ describe('firstRender', () => {
           }),
       },
     };
-    return { deps, loopSleeps: () => sleeps, calls: () => calls };
+    // The first sleep is the --wait deadline itself.
+    return { deps, loopSleeps: () => sleeps.slice(1), calls: () => calls };
   }
 
   it('retries AWS errors with the same jittered backoff as the loop, capped at 30 s', async () => {
@@ -173,6 +174,44 @@ describe('firstRender', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(await thrown).toBe(error);
     expect(once.calls()).toBe(1);
+  });
+
+  /** Advance fake time by `ms`, then tell what `promise` settled with (its value or error), or that it is still pending. */
+  async function settledAfter(promise: Promise<unknown>, ms: number): Promise<unknown> {
+    let outcome: unknown = 'still pending';
+    void promise.then(
+      (value) => (outcome = value),
+      (error: unknown) => (outcome = error),
+    );
+    await vi.advanceTimersByTimeAsync(ms);
+    return outcome;
+  }
+
+  it('--wait cuts short the call in flight and throws what it ended with', async () => {
+    const { deps, calls } = await timed([], { tookMs: 60_000 });
+    expect(await settledAfter(firstRender(deps, 8_000), 8_000)).toBeInstanceOf(ThrottledError);
+    expect(Date.now()).toBe(8_000);
+    expect(calls()).toBe(1);
+  });
+
+  it('--wait cuts short the backoff sleep and throws the last error', async () => {
+    const { deps, calls } = await timed([], { tookMs: 1_000 });
+    // 1 s call, then a 5 s backoff: cut at 4 s.
+    expect(await settledAfter(firstRender(deps, 4_000), 4_000)).toBeInstanceOf(ThrottledError);
+    expect(calls()).toBe(1);
+  });
+
+  it('--wait cutting short something else (a render) throws the last AWS error, or says --wait ran out', async () => {
+    const earlier = await timed([], { tookMs: 1_000, onAbort: (signal) => signal.reason as Error });
+    expect(await settledAfter(firstRender({ ...earlier.deps, watch: { ...watch, backoffMs: 1_000 } }, 2_500), 2_500)).toBeInstanceOf(ThrottledError);
+    expect(earlier.calls()).toBe(2);
+
+    const none = await timed([], { tookMs: 60_000, onAbort: (signal) => signal.reason as Error });
+    expect(await settledAfter(firstRender(none.deps, 3_000), 3_000)).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      exitCode: 3,
+      message: 'The first render did not finish within --wait (3s)',
+    });
   });
 
   it('a stop ends it quietly', async () => {

@@ -106,6 +106,39 @@ describe('createSsmClient: a fresh retry budget for every call', () => {
     }
   });
 
+  it('a call cut short by a deadline (a TimeoutError abort) fails with its last answer, or a TimeoutError; a stop stays an abort', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5); // retry delays of 0.5 s, 1 s, 2 s, ... when throttled
+    const client = await createSsmClient({ region: 'eu-west-1', endpoint: fake.url, requestTimeoutMs: 10_000, longRunning: true });
+    const call = (signal: AbortSignal) =>
+      client.send(new GetParameterCommand({ Name: '/APP/PROD/DB/PASSWORD' }), { abortSignal: signal }).catch((e: unknown) => e);
+    const timedOut = (ms: number) => {
+      const c = new AbortController();
+      setTimeout(() => c.abort(new DOMException('--wait ran out', 'TimeoutError')), ms);
+      return c.signal;
+    };
+    try {
+      fake.inject({ kind: 'throttle' });
+      let started = performance.now();
+      const throttled = (await call(timedOut(1_200))) as { name: string; $metadata: { attempts: number } };
+      expect(performance.now() - started).toBeLessThan(1_200 + 500);
+      expect(throttled.name).toBe('ThrottlingException');
+      expect(throttled.$metadata.attempts).toBeGreaterThanOrEqual(1);
+      expect(throttled.$metadata.attempts).toBeLessThan(8);
+
+      fake.clearFaults();
+      fake.inject({ kind: 'latency', latencyMs: 5_000 });
+      started = performance.now();
+      expect(await call(timedOut(300))).toMatchObject({ name: 'TimeoutError', message: 'no answer before the deadline' });
+      expect(performance.now() - started).toBeLessThan(300 + 500);
+
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 300);
+      expect(await call(stop.signal)).toMatchObject({ name: 'AbortError' });
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('gives a one-shot caller 3 attempts a call, in standard mode', async () => {
     const client = await createSsmClient({ region: 'eu-west-1', endpoint: fake.url, requestTimeoutMs: 2_000 });
     try {
