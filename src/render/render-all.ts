@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TemplateConfig } from '../config/config';
-import { templateContext, type Meta } from '../data/context';
+import { templateContext, type Meta } from './template-context';
 import type { DataSet } from '../data/dataset';
 import { treeOf } from '../data/tree';
 import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';

@@ -2,7 +2,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { EscapeName } from '../../../src/config/language';
-import { templateContext } from '../../../src/data/context';
+import { templateContext } from '../../../src/render/template-context';
 import { buildDataSet } from '../../../src/data/dataset';
 import { valuesLayer } from '../../../src/data/layers';
 import type { DataEntry } from '../../../src/data/entry';

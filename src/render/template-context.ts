@@ -1,6 +1,6 @@
 import { RenderError } from '../errors';
-import type { DataSet } from './dataset';
-import { buildTree, toObject, type Tree } from './tree';
+import type { DataSet } from '../data/dataset';
+import { buildTree, toObject, type Tree } from '../data/tree';
 
 export interface Meta {
   readonly env: string;
