@@ -5,8 +5,8 @@ import type { DataSet } from '../data/dataset';
 import { treeOf } from '../data/tree';
 import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';
 import { escaperFor } from './escape';
-import { getFormat } from './formats';
-import { Unrepresentable, type Entry } from './formats/types';
+import { DIALECTS, getFormat, Unrepresentable, type Entry, type FormatName } from './formats';
+import { facts } from './formats/catalog';
 import { compileTemplate, UnrepresentableValueError, type CompiledTemplate } from './template';
 
 /** One destination, rendered in memory and not yet written. */
@@ -24,24 +24,24 @@ function selected(all: readonly Entry[], include: readonly string[] | undefined)
 }
 
 function renderFormat(t: TemplateConfig, all: readonly Entry[]): string {
-  const format = getFormat(t.format as NonNullable<TemplateConfig['format']>, { dialect: t.dialect });
+  const format = getFormat(t.format as FormatName, { dialect: t.dialect });
   const entries = selected(all, t.include);
   try {
     return format.document(entries);
   } catch (error) {
     if (!(error instanceof Unrepresentable)) throw error;
+    const dialects = facts(format.name).dialects !== undefined;
     // Find which key the format refused, to name it (the reason never holds the value).
     for (const e of entries) {
       try {
         format.scalar(e.value);
       } catch (inner) {
         if (inner instanceof Unrepresentable) {
-          const dialect = t.format === 'dotenv' ? ` (dialect ${t.dialect})` : '';
+          const dialect = dialects ? ` (dialect ${t.dialect})` : '';
           throw new UnrepresentableValueError(`The value of \`${e.key}\` cannot be written as ${t.format}${dialect} to ${t.destination}: ${inner.reason}`, {
-            hint:
-              t.format === 'dotenv'
-                ? 'choose the `dialect:` of the program that reads the file (node, python, literal), or use another format'
-                : 'use another format for this destination',
+            hint: dialects
+              ? `choose the \`dialect:\` of the program that reads the file (${DIALECTS.filter((d) => d !== t.dialect).join(', ')}), or use another format`
+              : 'use another format for this destination',
           });
         }
       }

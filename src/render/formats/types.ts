@@ -1,3 +1,5 @@
+import type { FORMATS, FormatName } from './catalog';
+
 /**
  * A destination language. `scalar` writes one value as a complete, correctly quoted scalar of the
  * language (quotes included); `document` writes every entry with no template. Both throw
@@ -19,9 +21,9 @@ export interface Format {
   document(entries: readonly Entry[]): string;
 }
 
-export type FormatName = 'dotenv' | 'shell' | 'yaml' | 'json' | 'properties';
+export type { FormatName } from './catalog';
 
-export type DotenvDialect = 'portable' | 'node' | 'python' | 'literal';
+export type DotenvDialect = (typeof FORMATS.dotenv.dialects)[number];
 
 /** Thrown by a format when a value cannot be written losslessly; `reason` never holds the value. */
 export class Unrepresentable extends Error {
