@@ -1,5 +1,4 @@
 import Handlebars from 'handlebars';
-import { fasterEach } from './each';
 import { escaperFor, type Escaper } from './escape';
 import { DIALECTS, FORMAT_NAMES, Unrepresentable, type DialectName, type FormatName } from './formats';
 import { lineOf, sourceOf, TemplateProblem, type HelperOptions } from './problem';
@@ -105,11 +104,10 @@ export const OUR_HELPERS: ReadonlySet<string> = new Set(Object.keys(HELPERS));
 /** Ours that return a SafeString: text that is written as it is. */
 export const FINISHED_HELPERS: ReadonlySet<string> = new Set(['raw', ...FORMAT_NAMES]);
 
-/** A Handlebars environment with our helpers, a faster `each` over objects, and without `log`. */
+/** A Handlebars environment with our helpers, and without `log`. */
 export function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.unregisterHelper('log');
-  hb.registerHelper('each', fasterEach(hb.helpers['each'] as Handlebars.HelperDelegate));
   for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
   return hb;
 }
