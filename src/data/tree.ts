@@ -45,18 +45,6 @@ export function buildTree(entries: readonly { readonly key: string; readonly val
   return root;
 }
 
-const trees = new WeakMap<object, Tree>();
-
-/**
- * `buildTree`, once per list of entries: one render's YAML (or JSON) destination and its template
- * context read the same list, so they share one tree. The tree is never changed after it is built.
- */
-export function treeOf(entries: readonly { readonly key: string; readonly value: string }[]): Tree {
-  let tree = trees.get(entries);
-  if (tree === undefined) trees.set(entries, (tree = buildTree(entries)));
-  return tree;
-}
-
 /** The tree as prototype-less objects, so that a key such as `__proto__` is an ordinary property. */
 export function toObject(tree: Tree): Record<string, unknown> {
   const object: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { TemplateConfig } from '../config/config';
 import { templateContext, type Meta } from './template-context';
 import type { DataSet } from '../data/dataset';
-import { treeOf } from '../data/tree';
 import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';
 import { escaperFor } from './escape';
 import { DIALECTS, getFormat, Unrepresentable, type Entry, type FormatName } from './formats';
@@ -108,7 +107,7 @@ export function prepareTemplates(templates: readonly TemplateConfig[]): Prepared
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly PreparedTemplate[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
-  // The template context is built on first need; it shares the formats' key tree (treeOf).
+  // The template context is built on first need, once for every template.
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
@@ -120,7 +119,7 @@ export async function renderAll(templates: readonly PreparedTemplate[], data: Da
       if (compiled === undefined) {
         text = renderFormat(t, data.named);
       } else {
-        context ??= templateContext(data, meta, treeOf(data.named));
+        context ??= templateContext(data, meta);
         text = compiled(context);
       }
       files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });

@@ -1,5 +1,5 @@
 import { requireWellFormed } from './refuse';
-import { toObject, treeOf } from '../../data/tree';
+import { toObject, buildTree } from '../../data/tree';
 import type { Entry, Format } from './types';
 
 function jsonScalar(value: string): string {
@@ -13,6 +13,6 @@ export const jsonFormat: Format = {
   scalar: jsonScalar,
   document: (entries: readonly Entry[]) => {
     entries.forEach(({ value }) => requireWellFormed(value));
-    return `${JSON.stringify(toObject(treeOf(entries)), null, 2)}\n`;
+    return `${JSON.stringify(toObject(buildTree(entries)), null, 2)}\n`;
   },
 };

@@ -1,4 +1,4 @@
-import { treeOf, type Tree } from '../../data/tree';
+import { buildTree, type Tree } from '../../data/tree';
 import type { Entry, Format } from './types';
 import { yamlScalar } from './yaml-scalar';
 
@@ -30,7 +30,7 @@ export const yamlFormat: Format = {
   name: 'yaml',
   scalar: yamlScalar,
   document: (entries: readonly Entry[]) => {
-    const tree = treeOf(entries);
+    const tree = buildTree(entries);
     return tree.size === 0 ? '{}\n' : writeMapping(tree, '');
   },
 };
