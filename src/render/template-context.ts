@@ -45,25 +45,23 @@ export function templateContext(data: DataSet, meta: Meta): Record<string, unkno
     }
   }
   const context = record<unknown>();
-  tree.forEach((node, segment) => {
+  for (const [segment, node] of tree) {
     if (typeof node === 'string') context[segment] = node;
     else lazy(context, segment, () => toObject(node));
-  });
+  }
   lazy(context, 'params', () => {
     const params = record<string>();
-    data.named.forEach(({ key, value }) => (params[key] = value));
+    for (const { key, value } of data.named) params[key] = value;
     return params;
   });
   lazy(context, 'env', () => {
     const env = record<string>();
-    data.named.forEach(({ envName, value }) => (env[envName] = value));
+    for (const { envName, value } of data.named) env[envName] = value;
     return env;
   });
   lazy(context, 'lists', () => {
     const lists = record<string[]>();
-    data.entries.forEach((entry, key) => {
-      if (entry.type === 'StringList') lists[key] = entry.value.split(',');
-    });
+    for (const [key, entry] of data.entries) if (entry.type === 'StringList') lists[key] = entry.value.split(',');
     return lists;
   });
   context['meta'] = meta;

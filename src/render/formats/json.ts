@@ -12,7 +12,7 @@ export const jsonFormat: Format = {
   name: 'json',
   scalar: jsonScalar,
   document: (entries: readonly Entry[]) => {
-    entries.forEach(({ value }) => requireWellFormed(value));
+    for (const { value } of entries) requireWellFormed(value);
     return `${JSON.stringify(toObject(buildTree(entries)), null, 2)}\n`;
   },
 };
