@@ -83,8 +83,7 @@ export interface PreparedTemplate {
 
 /**
  * Read and compile every template file. Runs before the fetch, so a template that cannot be read
- * or compiled fails the run before any API call; every one that fails is listed. A file whose text
- * has not changed since the last call reuses its compiled code.
+ * or compiled fails the run before any API call; every one that fails is listed.
  */
 export function prepareTemplates(templates: readonly TemplateConfig[]): PreparedTemplate[] {
   const prepared: PreparedTemplate[] = [];

@@ -1,7 +1,6 @@
 import type {} from 'handlebars';
 import { LINE, SOURCE, TemplateProblem } from './problem';
 
-type Node = hbs.AST.Node;
 type Expression = hbs.AST.Expression;
 type Mustache = hbs.AST.MustacheStatement;
 type SubExpression = hbs.AST.SubExpression;
@@ -41,23 +40,18 @@ const linePair = (loc: hbs.AST.SourceLocation): hbs.AST.HashPair => ({
 
 type Call = { path: Path | hbs.AST.Literal; params: Expression[]; hash: hbs.AST.Hash; loc: hbs.AST.SourceLocation };
 
-/** Without a location, Handlebars leaves `loc` out of the options it builds for the call. */
-const dropLocation = (node: Call) => void ((node as { loc?: unknown }).loc = undefined);
-
 /**
- * Give our helpers their line and the text of what they were called on, so their errors can name
- * both. Handlebars would pass the line in `options.loc`, but it builds that (four objects) at every
- * call: a loop over 10,000 keys threw away megabytes of them.
+ * Give our helpers their line and the text of what they were called on, so that their errors can
+ * name both, through the hash: Handlebars' own `options.loc` is not part of its typed API.
  */
 function tagSources(node: Call, ours: ReadonlySet<string>): void {
-  node.params.forEach((p) => visitExpression(p, ours));
-  node.hash?.pairs.forEach((p) => visitExpression(p.value, ours));
+  for (const p of node.params) visitExpression(p, ours);
+  for (const p of node.hash?.pairs ?? []) visitExpression(p.value, ours);
   if (node.path.type === 'PathExpression' && ours.has((node.path as Path).original)) {
     node.hash = node.hash ?? { type: 'Hash', pairs: [], loc: node.loc };
     node.hash.pairs.push(linePair(node.loc));
     if (node.params.length > 0) node.hash.pairs.push(sourcePair(describe(node.params[0] as Expression), node.loc));
   }
-  dropLocation(node);
 }
 
 function visitExpression(expr: Expression, ours: ReadonlySet<string>): void {
@@ -65,13 +59,13 @@ function visitExpression(expr: Expression, ours: ReadonlySet<string>): void {
 }
 
 function wrap(m: Mustache, { helpers, ours, finished }: Helpers): void {
-  const loc = m.loc; // tagSources drops it from the node
+  const loc = m.loc;
   tagSources(m, ours);
   // `{{raw X}}`, `{{json X}}`...: the helper's text is final (a SafeString); wrapping it would only
   // add a helper call to every use.
   if (m.path.type === 'PathExpression' && finished.has((m.path as Path).original)) return;
   const callsHelper = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0 || (m.path.type === 'PathExpression' && helpers.has((m.path as Path).original));
-  const inner: Expression = callsHelper ? ({ type: 'SubExpression', path: m.path as Path, params: m.params, hash: m.hash } as SubExpression) : m.path;
+  const inner: Expression = callsHelper ? ({ type: 'SubExpression', path: m.path as Path, params: m.params, hash: m.hash, loc } as SubExpression) : m.path;
   const label = callsHelper ? describe(inner) : describe(m.path);
   m.path = path(m.escaped ? AUTO : VERBATIM, loc);
   m.params = [inner];
@@ -111,7 +105,7 @@ export interface Helpers {
  */
 export function rewriteTemplate(program: hbs.AST.Program, helpers: Helpers, checkQuotes: boolean): void {
   const visit = (body: hbs.AST.Statement[]): void => {
-    body.forEach((statement: Node, i) => {
+    for (const [i, statement] of body.entries()) {
       if (statement.type === 'MustacheStatement') {
         const m = statement as Mustache;
         if (m.escaped && checkQuotes) checkNotQuoted(body, i);
@@ -122,7 +116,7 @@ export function rewriteTemplate(program: hbs.AST.Program, helpers: Helpers, chec
         if (block.program) visit(block.program.body);
         if (block.inverse) visit(block.inverse.body);
       }
-    });
+    }
   };
   visit(program.body);
 }
