@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { escaperFor, type Escaper } from './escape';
 import { DIALECTS, FORMAT_NAMES, Unrepresentable, type DialectName, type FormatName } from './formats';
 import { lineOf, sourceOf, TemplateProblem, type HelperOptions } from './problem';
-import { AUTO, VERBATIM } from './transform';
+import { AUTO, PARTIAL, VERBATIM } from './transform';
 
 const { SafeString } = Handlebars;
 type Safe = InstanceType<typeof SafeString>;
@@ -74,6 +74,17 @@ export const HELPERS = {
     return escapeWith(escape, single(value, options), language, options);
   },
   [VERBATIM]: (value: unknown, options: HelperOptions): string => single(value, options),
+  /** `{{> (expr)}}`: the name expr gives, if the template defines a partial of that name (the rest of the arguments). */
+  [PARTIAL](value: unknown, ...rest: unknown[]): string {
+    const options = rest.pop() as HelperOptions;
+    const name = single(value, options);
+    if (rest.includes(name)) return name;
+    throw new TemplateProblem(
+      `\`${sourceOf(options)}\` names no partial this template defines (${rest.length === 0 ? 'it defines none' : `it defines ${rest.map((n) => JSON.stringify(n)).join(', ')}`}; {{#*inline "name"}}...{{/inline}} defines one)`,
+      lineOf(options),
+      'usage',
+    );
+  },
   raw: (value: unknown, options: HelperOptions): Safe => new SafeString(single(value, options)),
   ...FORMAT_HELPERS,
   base64: (value: unknown, options: HelperOptions): string => Buffer.from(single(value, options), 'utf8').toString('base64'),

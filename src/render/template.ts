@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import type { EscapeName } from '../config/language';
 import { RenderError } from '../errors';
 import type { Escaper } from './escape';
@@ -21,6 +22,9 @@ export type CompiledTemplate = (context: Record<string, unknown>) => string;
 // first (`log` is one of Handlebars' defaults, but we removed it).
 const KNOWN_HELPERS = { ...Object.fromEntries([...OUR_HELPERS].map((name) => [name, true])), log: false };
 const COMPILE_OPTIONS = { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS, data: true };
+// Prototype access stays denied, as by default, but without Handlebars logging the name of the
+// property refused to the console: a name looked up (`{{lookup X Y}}`) can be a value.
+const RUN_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 /**
  * Compile now, so that the work and its errors come before the fetch: `precompile` gives the
@@ -51,15 +55,29 @@ function problemError(error: TemplateProblem, file: string): RenderError {
   return new TemplateSyntaxError(message);
 }
 
-function toRenderError(error: unknown, file: string): RenderError {
+function compileError(error: unknown, file: string): RenderError {
   if (error instanceof TemplateProblem) return problemError(error, file);
-  // Handlebars' messages quote the template (never a value): keep the first and the last line.
+  // Handlebars' parse and compile messages quote the template (never a value): keep the first and the last line.
   const lines = error instanceof Error ? error.message.split('\n') : ['unknown error'];
   const text = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0];
   const hint = /CLOSE_UNESCAPED|CLOSE_RAW/.test(text ?? '')
     ? 'a value right before a closing brace reads as }}}: write `{{X}} }` with a space'
     : 'check the {{...}} syntax near that line';
   return new TemplateSyntaxError(`Template ${file} cannot be compiled: ${text}`, { hint });
+}
+
+/**
+ * An error raised while a template runs. Ours name the key and the line; the rewrite leaves
+ * Handlebars only messages made of the template's text (a partial is named by the template, a
+ * helper called is one we have). Any other error's message may quote a value: only its kind is told.
+ */
+function runError(error: unknown, file: string): RenderError {
+  if (error instanceof TemplateProblem) return problemError(error, file);
+  if (error instanceof Handlebars.Exception) return new TemplateSyntaxError(`Template ${file} cannot be rendered: ${error.message.split('\n')[0]}`);
+  const kind = error instanceof Error ? error.name : typeof error;
+  return new TemplateSyntaxError(`Template ${file} cannot be rendered: it raised a ${kind}, whose message is not shown as it may quote a value`, {
+    hint: 'check the {{...}} that treat a value as a group of keys, a list, a helper or a partial name',
+  });
 }
 
 /**
@@ -74,13 +92,13 @@ export function compileTemplate(source: string, file: string, language: EscapeNa
     rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, language !== 'none');
     run = compileNow(hb, program);
   } catch (error) {
-    throw toRenderError(error, file);
+    throw compileError(error, file);
   }
   return (context) => {
     try {
-      return run(context, { data: { escaper: { escape, language } } });
+      return run(context, { ...RUN_OPTIONS, data: { escaper: { escape, language } } });
     } catch (error) {
-      throw toRenderError(error, file);
+      throw runError(error, file);
     }
   };
 }
