@@ -170,10 +170,13 @@ describe('errors raised while a template runs', () => {
     expect(problem('x\n{{> (lookup params "PIN")}}')).toBe(
       '`(lookup params "PIN")` names no partial this template defines (it defines none; {{#*inline "name"}}...{{/inline}} defines one) in app.tpl line 2',
     );
-    expect(problem('{{#*inline "a"}}{{/inline}}{{> (lookup params "PIN") GROUP}}')).toMatch(/^`\(lookup params "PIN"\)` names no partial this template defines \(it defines "a";/);
+    expect(problem('{{#*inline "a"}}{{/inline}}{{> (lookup params "PIN") GROUP}}')).toMatch(
+      /^`\(lookup params "PIN"\)` names no partial this template defines \(it defines "a";/,
+    );
     expect(problem('{{> (lookup params "NOPE")}}')).toBe('Missing key `(lookup params "NOPE")` in app.tpl line 1');
     expect(problem('{{> (lookup . "GROUP")}}')).toMatch(/^`\(lookup \. "GROUP"\)` is a group of keys/);
     expect(render('{{#*inline "Q7x"}}pin{{/inline}}{{> (lookup params "PIN")}}', 'none', values)).toBe('pin');
+    expect(render('{{#*inline "STAGING"}}s{{/inline}}{{#*inline "PRODUCTION"}}p{{/inline}}{{> (lookup meta "env")}}', 'none', values)).toBe('s');
     expect(problem('{{> nope}}')).toBe('Template app.tpl cannot be rendered: The partial nope could not be found');
   });
 
