@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TemplateConfig } from '../config/config';
 import { templateContext, type Meta } from './template-context';
 import type { DataSet } from '../data/dataset';
+import { buildTree, type Tree } from '../data/tree';
 import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';
 import { escaperFor } from './escape';
 import { DIALECTS, getFormat, Unrepresentable, type Entry, type FormatName } from './formats';
@@ -22,11 +23,11 @@ function selected(all: readonly Entry[], include: readonly string[] | undefined)
   return all.filter(({ key }) => include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`)));
 }
 
-function renderFormat(t: TemplateConfig, all: readonly Entry[]): string {
+function renderFormat(t: TemplateConfig, all: readonly Entry[], wholeTree: () => Tree): string {
   const format = getFormat(t.format as FormatName, { dialect: t.dialect });
   const entries = selected(all, t.include);
   try {
-    return format.document(entries);
+    return format.document(entries, t.include === undefined ? wholeTree : undefined);
   } catch (error) {
     if (!(error instanceof Unrepresentable)) throw error;
     const dialects = facts(format.name).dialects !== undefined;
@@ -106,7 +107,10 @@ export function prepareTemplates(templates: readonly TemplateConfig[]): Prepared
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly PreparedTemplate[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
-  // The template context is built on first need, once for every template.
+  // Built on first need, once per render: the key tree (the template context, YAML and JSON of
+  // every key read it; asked again after a conflict, it throws again) and the template context.
+  let tree: Tree | undefined;
+  const wholeTree = () => (tree ??= buildTree(data.named));
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
@@ -116,9 +120,9 @@ export async function renderAll(templates: readonly PreparedTemplate[], data: Da
     try {
       let text: string;
       if (compiled === undefined) {
-        text = renderFormat(t, data.named);
+        text = renderFormat(t, data.named, wholeTree);
       } else {
-        context ??= templateContext(data, meta);
+        context ??= templateContext(data, meta, wholeTree());
         text = compiled(context);
       }
       files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });

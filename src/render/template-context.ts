@@ -1,6 +1,6 @@
 import { RenderError } from '../errors';
 import type { DataSet } from '../data/dataset';
-import { buildTree, toObject } from '../data/tree';
+import { buildTree, toObject, type Tree } from '../data/tree';
 
 export interface Meta {
   readonly env: string;
@@ -32,10 +32,10 @@ const record = <T>(): Record<string, T> => Object.create(null) as Record<string,
  * environment names (`{{env.MYSQL_PASSWORD}}`), StringLists as lists (`{{#each (lookup lists "HOSTS")}}`)
  * and `{{meta.env}}`/`{{meta.prefix}}`. Each part is built the first time a template reads it, so a
  * template that reads only `env` does not pay for `params`, `lists` and the tree's objects; the tree
- * itself is built at once, so a key conflict fails every template, whatever it reads.
+ * itself is built at once, so a key conflict fails every template, whatever it reads. `tree` is
+ * `buildTree(data.named)`, when the caller has it to share.
  */
-export function templateContext(data: DataSet, meta: Meta): Record<string, unknown> {
-  const tree = buildTree(data.named);
+export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTree(data.named)): Record<string, unknown> {
   for (const name of RESERVED) {
     if (tree.has(name)) {
       const key = [...data.entries.keys()].find((k) => k === name || k.startsWith(`${name}/`));

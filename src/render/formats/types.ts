@@ -1,3 +1,4 @@
+import type { Tree } from '../../data/tree';
 import type { FORMATS, FormatName } from './catalog';
 
 /**
@@ -17,8 +18,12 @@ export interface Entry {
 export interface Format {
   readonly name: FormatName;
   scalar(value: string): string;
-  /** Every entry, sorted by the caller, as a whole file (ends with a newline unless empty). */
-  document(entries: readonly Entry[]): string;
+  /**
+   * Every entry, sorted by the caller, as a whole file (ends with a newline unless empty). A format
+   * that nests keys by path gets their tree from `tree` when the caller has one to share: it is
+   * `buildTree(entries)`.
+   */
+  document(entries: readonly Entry[], tree?: () => Tree): string;
 }
 
 export type { FormatName } from './catalog';

@@ -28,8 +28,8 @@ function writeMapping(tree: Tree, indent: string): string {
 export const yamlFormat: Format = {
   name: 'yaml',
   scalar: yamlScalar,
-  document: (entries: readonly Entry[]) => {
-    const tree = buildTree(entries);
+  document: (entries: readonly Entry[], shared?: () => Tree) => {
+    const tree = shared?.() ?? buildTree(entries);
     return tree.size === 0 ? '{}\n' : writeMapping(tree, '');
   },
 };
