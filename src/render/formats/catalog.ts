@@ -12,7 +12,8 @@ interface FormatFacts {
 
 /**
  * The built-in formats, one row each. A row's name is the config's `format:` and `escape:`, the
- * `--format` flag and the template helper `{{name X}}`; its writer is in `writers.ts`.
+ * `--format` flag and the template helper `{{name X}}`. Its writer is a file of this folder, listed
+ * in `WRITERS` (index.ts), which the compiler asks for once the row is here.
  */
 export const FORMATS = {
   dotenv: { extensions: ['.env'], fileNames: /^\.env(?:\..*)?$/, dialects: ['portable', 'node', 'python', 'literal'] },
@@ -34,7 +35,7 @@ export const facts = (name: FormatName): FormatFacts => FORMATS[name];
 export const FORMAT_NAMES = Object.keys(FORMATS) as [FormatName, ...FormatName[]];
 export const DIALECTS = FORMAT_NAMES.flatMap((name) => facts(name).dialects ?? []) as [DialectName, ...DialectName[]];
 
-/** The format a file name (no directory) is written in, by its whole name or its extension. */
+/** The format a file name (no directory) is written in, by its whole name or its extension; the first row that matches. */
 export function formatOfFileName(name: string): FormatName | undefined {
   const lower = name.toLowerCase();
   return FORMAT_NAMES.find((format) => facts(format).fileNames?.test(name) || facts(format).extensions.some((ext) => lower.endsWith(ext) && lower !== ext));
