@@ -1,7 +1,7 @@
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JITTER } from '../retry/policy';
-import { languageForPath, type EscapeName } from './language';
+import { LANGUAGE_HINT, languageForPath, type EscapeName } from './language';
 import type { DIALECTS, FORMAT_NAMES } from './choices';
 import type { ConfigFile, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
@@ -109,7 +109,7 @@ function templateConfig(entry: TemplateEntry, origin: Origin, baseDir: string): 
   const escape = entry.format ?? entry.escape ?? languageForPath(destination);
   if (escape === undefined) {
     throw new ConfigError(`Cannot tell how to escape values for \`${origin.destination}\` \`${entry.destination}\``, {
-      hint: 'name the file .env, .sh, .yaml, .json or .properties, or set `escape:` to dotenv, shell, yaml, json, properties or none',
+      hint: LANGUAGE_HINT,
     });
   }
   if (entry.dialect !== undefined && escape !== 'dotenv') {

@@ -18,8 +18,6 @@ export interface DataSet {
   readonly named: readonly NamedEntry[];
 }
 
-// Loops over every key, here and in what renders the data, use map/forEach rather than for...of:
-// a render is mostly cold code, where for...of allocates an iterator result per key.
 export function buildDataSet(layers: readonly (readonly DataEntry[])[]): DataSet {
   const entries = mergeLayers(layers);
   const names = assignEnvNames([...entries.keys()]);

@@ -13,16 +13,12 @@ export function mergeLayers(layers: readonly (readonly DataEntry[])[]): Map<stri
   const only = filled.length === 1 ? (filled[0] as readonly DataEntry[]) : undefined;
   if (only && inKeyOrder(only)) {
     const byKey = new Map<string, DataEntry>();
-    only.forEach((entry) => byKey.set(entry.key, entry));
+    for (const entry of only) byKey.set(entry.key, entry);
     return byKey;
   }
   const merged = new Map<string, DataEntry>();
-  filled.forEach((layer) =>
-    layer.forEach((entry) => {
-      if (!merged.has(entry.key)) merged.set(entry.key, entry);
-    }),
-  );
+  for (const layer of filled) for (const entry of layer) if (!merged.has(entry.key)) merged.set(entry.key, entry);
   const sorted = new Map<string, DataEntry>();
-  [...merged.keys()].sort().forEach((key) => sorted.set(key, merged.get(key) as DataEntry));
+  for (const key of [...merged.keys()].sort()) sorted.set(key, merged.get(key) as DataEntry);
   return sorted;
 }

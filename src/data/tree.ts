@@ -25,7 +25,7 @@ function firstPath(tree: Tree): string {
  */
 export function buildTree(entries: readonly { readonly key: string; readonly value: string }[]): Tree {
   const root: Tree = new Map();
-  entries.forEach(({ key, value }) => {
+  for (const { key, value } of entries) {
     const segments = key.split('/');
     const last = segments.length - 1;
     let node = root;
@@ -41,27 +41,13 @@ export function buildTree(entries: readonly { readonly key: string; readonly val
     if (typeof existing === 'string') throw new TreeConflictError(`Key \`${key}\` appears twice`);
     if (existing !== undefined) conflict(key, `${key}/${firstPath(existing)}`);
     node.set(leaf, value);
-  });
+  }
   return root;
-}
-
-const trees = new WeakMap<object, Tree>();
-
-/**
- * `buildTree`, once per list of entries: one render's YAML (or JSON) destination and its template
- * context read the same list, so they share one tree. The tree is never changed after it is built.
- */
-export function treeOf(entries: readonly { readonly key: string; readonly value: string }[]): Tree {
-  let tree = trees.get(entries);
-  if (tree === undefined) trees.set(entries, (tree = buildTree(entries)));
-  return tree;
 }
 
 /** The tree as prototype-less objects, so that a key such as `__proto__` is an ordinary property. */
 export function toObject(tree: Tree): Record<string, unknown> {
   const object: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  tree.forEach((node, key) => {
-    object[key] = typeof node === 'string' ? node : toObject(node);
-  });
+  for (const [key, node] of tree) object[key] = typeof node === 'string' ? node : toObject(node);
   return object;
 }

@@ -1,7 +1,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { resolveConfig } from '../config/config';
 import type { Resolved } from '../config/settings';
-import { templateContext } from '../data/context';
+import { templateContext } from '../render/template-context';
 import { loadData } from '../runner/load-data';
 import { nearMissFinder } from '../source/near-misses';
 import { ssmAdmin } from '../source/ssm-admin';

@@ -1,11 +1,8 @@
 import Handlebars from 'handlebars';
-import type { DialectName } from '../config/config';
-import { getFormat } from './formats';
-import { Unrepresentable, type FormatName } from './formats/types';
-import { fasterEach } from './each';
-import type { Escaper } from './escape';
+import { escaperFor, type Escaper } from './escape';
+import { DIALECTS, FORMAT_NAMES, Unrepresentable, type DialectName, type FormatName } from './formats';
 import { lineOf, sourceOf, TemplateProblem, type HelperOptions } from './problem';
-import { AUTO, VERBATIM } from './transform';
+import { AUTO, PARTIAL, VERBATIM } from './transform';
 
 const { SafeString } = Handlebars;
 type Safe = InstanceType<typeof SafeString>;
@@ -51,14 +48,23 @@ function escapeWith(escape: (value: string) => string, value: string, what: stri
 
 const escaperOf = (options: HelperOptions) => options.data?.['escaper'] as { escape: Escaper; language: string };
 
+/** `dialect="..."` on a format helper; the message does not quote it, as it may come from a value. */
+function dialectOf(options: HelperOptions): DialectName | undefined {
+  const dialect = options.hash['dialect'];
+  if (dialect === undefined || DIALECTS.includes(dialect as DialectName)) return dialect as DialectName | undefined;
+  throw new TemplateProblem(`\`dialect\` of \`{{${options.name} ...}}\` must be one of ${DIALECTS.join(', ')}`, lineOf(options), 'usage');
+}
+
+/** `{{yaml X}}`: X as a complete scalar of that format, whatever the destination's language. */
 function formatHelper(name: FormatName) {
   return (value: unknown, options: HelperOptions): Safe => {
     requireValue(value, options);
-    const dialect = (options.hash['dialect'] as DialectName | undefined) ?? 'portable';
-    const format = getFormat(name, { dialect });
-    return new SafeString(escapeWith((v) => format.scalar(v), single(value, options), name, options));
+    return new SafeString(escapeWith(escaperFor(name, dialectOf(options)), single(value, options), name, options));
   };
 }
+
+/** One helper per built-in format, named after it. */
+const FORMAT_HELPERS = Object.fromEntries(FORMAT_NAMES.map((name) => [name, formatHelper(name)]));
 
 /** Our helpers; Handlebars' own `if`, `unless`, `each`, `with` and `lookup` stay, `log` goes (it prints values). */
 export const HELPERS = {
@@ -68,12 +74,19 @@ export const HELPERS = {
     return escapeWith(escape, single(value, options), language, options);
   },
   [VERBATIM]: (value: unknown, options: HelperOptions): string => single(value, options),
+  /** `{{> (expr)}}`: the name expr gives, if the template defines a partial of that name (the rest of the arguments). */
+  [PARTIAL](value: unknown, ...rest: unknown[]): string {
+    const options = rest.pop() as HelperOptions;
+    const name = single(value, options);
+    if (rest.includes(name)) return name;
+    throw new TemplateProblem(
+      `\`${sourceOf(options)}\` names no partial this template defines (${rest.length === 0 ? 'it defines none' : `it defines ${rest.map((n) => JSON.stringify(n)).join(', ')}`}; {{#*inline "name"}}...{{/inline}} defines one)`,
+      lineOf(options),
+      'usage',
+    );
+  },
   raw: (value: unknown, options: HelperOptions): Safe => new SafeString(single(value, options)),
-  dotenv: formatHelper('dotenv'),
-  shell: formatHelper('shell'),
-  yaml: formatHelper('yaml'),
-  json: formatHelper('json'),
-  properties: formatHelper('properties'),
+  ...FORMAT_HELPERS,
   base64: (value: unknown, options: HelperOptions): string => Buffer.from(single(value, options), 'utf8').toString('base64'),
   default(value: unknown, fallback: unknown, options: HelperOptions): unknown {
     if (options === undefined) tooFewArguments('`default` needs a value and a fallback: {{default KEY "fallback"}}', fallback ?? value);
@@ -100,13 +113,12 @@ export const HELPERS = {
 
 export const OUR_HELPERS: ReadonlySet<string> = new Set(Object.keys(HELPERS));
 /** Ours that return a SafeString: text that is written as it is. */
-export const FINISHED_HELPERS: ReadonlySet<string> = new Set(['raw', 'dotenv', 'shell', 'yaml', 'json', 'properties']);
+export const FINISHED_HELPERS: ReadonlySet<string> = new Set(['raw', ...FORMAT_NAMES]);
 
-/** A Handlebars environment with our helpers, a faster `each` over objects, and without `log`. */
+/** A Handlebars environment with our helpers, and without `log`. */
 export function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.unregisterHelper('log');
-  hb.registerHelper('each', fasterEach(hb.helpers['each'] as Handlebars.HelperDelegate));
   for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn as Handlebars.HelperDelegate);
   return hb;
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { TemplateConfig } from '../config/config';
-import { templateContext, type Meta } from '../data/context';
+import { templateContext, type Meta } from './template-context';
 import type { DataSet } from '../data/dataset';
-import { treeOf } from '../data/tree';
+import { buildTree, type Tree } from '../data/tree';
 import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } from '../errors';
 import { escaperFor } from './escape';
-import { getFormat } from './formats';
-import { Unrepresentable, type Entry } from './formats/types';
+import { DIALECTS, getFormat, Unrepresentable, type Entry, type FormatName } from './formats';
+import { facts } from './formats/catalog';
 import { compileTemplate, UnrepresentableValueError, type CompiledTemplate } from './template';
 
 /** One destination, rendered in memory and not yet written. */
@@ -23,25 +23,25 @@ function selected(all: readonly Entry[], include: readonly string[] | undefined)
   return all.filter(({ key }) => include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`)));
 }
 
-function renderFormat(t: TemplateConfig, all: readonly Entry[]): string {
-  const format = getFormat(t.format as NonNullable<TemplateConfig['format']>, { dialect: t.dialect });
+function renderFormat(t: TemplateConfig, all: readonly Entry[], wholeTree: () => Tree): string {
+  const format = getFormat(t.format as FormatName, { dialect: t.dialect });
   const entries = selected(all, t.include);
   try {
-    return format.document(entries);
+    return format.document(entries, t.include === undefined ? wholeTree : undefined);
   } catch (error) {
     if (!(error instanceof Unrepresentable)) throw error;
+    const dialects = facts(format.name).dialects !== undefined;
     // Find which key the format refused, to name it (the reason never holds the value).
     for (const e of entries) {
       try {
         format.scalar(e.value);
       } catch (inner) {
         if (inner instanceof Unrepresentable) {
-          const dialect = t.format === 'dotenv' ? ` (dialect ${t.dialect})` : '';
+          const dialect = dialects ? ` (dialect ${t.dialect})` : '';
           throw new UnrepresentableValueError(`The value of \`${e.key}\` cannot be written as ${t.format}${dialect} to ${t.destination}: ${inner.reason}`, {
-            hint:
-              t.format === 'dotenv'
-                ? 'choose the `dialect:` of the program that reads the file (node, python, literal), or use another format'
-                : 'use another format for this destination',
+            hint: dialects
+              ? `choose the \`dialect:\` of the program that reads the file (${DIALECTS.filter((d) => d !== t.dialect).join(', ')}), or use another format`
+              : 'use another format for this destination',
           });
         }
       }
@@ -84,8 +84,7 @@ export interface PreparedTemplate {
 
 /**
  * Read and compile every template file. Runs before the fetch, so a template that cannot be read
- * or compiled fails the run before any API call; every one that fails is listed. A file whose text
- * has not changed since the last call reuses its compiled code.
+ * or compiled fails the run before any API call; every one that fails is listed.
  */
 export function prepareTemplates(templates: readonly TemplateConfig[]): PreparedTemplate[] {
   const prepared: PreparedTemplate[] = [];
@@ -108,7 +107,10 @@ export function prepareTemplates(templates: readonly TemplateConfig[]): Prepared
  * loop and honours `signal`, so a stop request is not held up by a large render.
  */
 export async function renderAll(templates: readonly PreparedTemplate[], data: DataSet, meta: Meta, signal?: AbortSignal): Promise<RenderedFile[]> {
-  // The template context is built on first need; it shares the formats' key tree (treeOf).
+  // Built on first need, once per render: the key tree (the template context, YAML and JSON of
+  // every key read it; asked again after a conflict, it throws again) and the template context.
+  let tree: Tree | undefined;
+  const wholeTree = () => (tree ??= buildTree(data.named));
   let context: Record<string, unknown> | undefined;
   const files: RenderedFile[] = [];
   const errors: SsmRenderError[] = [];
@@ -118,9 +120,9 @@ export async function renderAll(templates: readonly PreparedTemplate[], data: Da
     try {
       let text: string;
       if (compiled === undefined) {
-        text = renderFormat(t, data.named);
+        text = renderFormat(t, data.named, wholeTree);
       } else {
-        context ??= templateContext(data, meta, treeOf(data.named));
+        context ??= templateContext(data, meta, wholeTree());
         text = compiled(context);
       }
       files.push({ destination: t.destination, content: Buffer.from(text, 'utf8'), mode: t.mode, uid: t.uid, gid: t.gid });

@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import type { EscapeName } from '../config/language';
 import { RenderError } from '../errors';
 import type { Escaper } from './escape';
@@ -17,57 +18,46 @@ export class TemplateSyntaxError extends RenderError {
 
 export type CompiledTemplate = (context: Record<string, unknown>) => string;
 
-let handlebars: ReturnType<typeof createHandlebars> | undefined;
-
-/**
- * The last compile of each template file, reused while its text is the same: `watch` renders the
- * same templates again and again, and compiled code that is kept stays optimised by V8.
- */
-const compiled = new Map<string, { source: string; checkQuotes: boolean; run: HandlebarsTemplateDelegate }>();
-
-// Helpers the compiler may call directly instead of looking each one up at every use (`log` is
-// one of Handlebars' defaults, but we removed it).
+// Our helpers are compiled as known, so a call to one does not look for a function in the data
+// first (`log` is one of Handlebars' defaults, but we removed it).
 const KNOWN_HELPERS = { ...Object.fromEntries([...OUR_HELPERS].map((name) => [name, true])), log: false };
 const COMPILE_OPTIONS = { noEscape: true, strict: false, knownHelpersOnly: false, knownHelpers: KNOWN_HELPERS, data: true };
-
-/** The compilers behind `Handlebars.compile`, which the package exports untyped. */
-interface Compilers {
-  Compiler: new () => { compile(program: hbs.AST.Program, options: CompileOptions): unknown };
-  JavaScriptCompiler: new () => { compile(environment: unknown, options: CompileOptions, context: undefined, asObject: true): TemplateSpecification };
-}
+// Prototype access stays denied, as by default, but without Handlebars logging the name of the
+// property refused to the console: a name looked up (`{{lookup X Y}}`) can be a value.
+const RUN_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
 /**
- * Compile now, step for step as `Handlebars.compile` does on the template's first use (whitespace
- * control is applied to the AST again there too): its errors belong to the compile, and its work is
- * done before the fetch rather than after it.
+ * Compile now, so that the work and its errors come before the fetch: `precompile` gives the
+ * template's code as the source of an object, which `template` turns into the template function,
+ * as for templates precompiled ahead of time (it is how `Handlebars.compile` builds it too).
  */
 function compileNow(hb: ReturnType<typeof createHandlebars>, program: hbs.AST.Program): HandlebarsTemplateDelegate {
-  const { Compiler, JavaScriptCompiler } = hb as unknown as Compilers;
-  const ast = hb.parse(program as unknown as string);
-  const environment = new Compiler().compile(ast, COMPILE_OPTIONS);
-  return hb.template(new JavaScriptCompiler().compile(environment, COMPILE_OPTIONS, undefined, true));
+  const code = String(hb.precompile(program, COMPILE_OPTIONS));
+  return hb.template(new Function(`return ${code};`)() as TemplateSpecification);
 }
 
 function where(file: string, line: number | undefined): string {
   return line === undefined ? file : `${file} line ${line}`;
 }
 
-function toRenderError(error: unknown, file: string): RenderError {
-  if (error instanceof TemplateProblem) {
-    const message = `${error.message} in ${where(file, error.line)}`;
-    if (error.kind === 'missing') {
-      return new MissingKeyError(message, {
-        hint: 'check the parameter exists under the path (names are case-sensitive); for an optional value use {{default KEY "fallback"}} or {{#if KEY}}',
-      });
-    }
-    if (error.kind === 'value') {
-      return new UnrepresentableValueError(message, {
-        hint: 'write it with another helper ({{json X}}, {{base64 X}}), pick another `dialect:`, or change the value',
-      });
-    }
-    return new TemplateSyntaxError(message);
+function problemError(error: TemplateProblem, file: string): RenderError {
+  const message = `${error.message} in ${where(file, error.line)}`;
+  if (error.kind === 'missing') {
+    return new MissingKeyError(message, {
+      hint: 'check the parameter exists under the path (names are case-sensitive); for an optional value use {{default KEY "fallback"}} or {{#if KEY}}',
+    });
   }
-  // Handlebars' messages quote the template (never a value): keep the first and the last line.
+  if (error.kind === 'value') {
+    return new UnrepresentableValueError(message, {
+      hint: 'write it with another helper ({{json X}}, {{base64 X}}), pick another `dialect:`, or change the value',
+    });
+  }
+  return new TemplateSyntaxError(message);
+}
+
+function compileError(error: unknown, file: string): RenderError {
+  if (error instanceof TemplateProblem) return problemError(error, file);
+  // Handlebars' parse and compile messages quote the template (never a value): keep the first and the last line.
   const lines = error instanceof Error ? error.message.split('\n') : ['unknown error'];
   const text = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0];
   const hint = /CLOSE_UNESCAPED|CLOSE_RAW/.test(text ?? '')
@@ -77,32 +67,38 @@ function toRenderError(error: unknown, file: string): RenderError {
 }
 
 /**
+ * An error raised while a template runs. Ours name the key and the line; the rewrite leaves
+ * Handlebars only messages made of the template's text (a partial is named by the template, a
+ * helper called is one we have). Any other error's message may quote a value: only its kind is told.
+ */
+function runError(error: unknown, file: string): RenderError {
+  if (error instanceof TemplateProblem) return problemError(error, file);
+  if (error instanceof Handlebars.Exception) return new TemplateSyntaxError(`Template ${file} cannot be rendered: ${error.message.split('\n')[0]}`);
+  const kind = error instanceof Error ? error.name : typeof error;
+  return new TemplateSyntaxError(`Template ${file} cannot be rendered: it raised a ${kind}, whose message is not shown as it may quote a value`, {
+    hint: 'check the {{...}} that treat a value as a group of keys, a list, a helper or a partial name',
+  });
+}
+
+/**
  * Compile a template whose `{{x}}` values are escaped for `language` and whose missing keys are
  * errors naming the key, the file and the line. Handlebars' HTML escaping is off.
  */
 export function compileTemplate(source: string, file: string, language: EscapeName, escape: Escaper): CompiledTemplate {
-  const checkQuotes = language !== 'none';
-  const cached = compiled.get(file);
+  const hb = createHandlebars();
   let run: HandlebarsTemplateDelegate;
-  if (cached?.source === source && cached.checkQuotes === checkQuotes) {
-    run = cached.run;
-  } else {
-    handlebars ??= createHandlebars();
-    const hb = handlebars;
-    try {
-      const program = hb.parse(source);
-      rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, checkQuotes);
-      run = compileNow(hb, program);
-    } catch (error) {
-      throw toRenderError(error, file);
-    }
-    compiled.set(file, { source, checkQuotes, run });
+  try {
+    const program = hb.parse(source);
+    rewriteTemplate(program, { helpers: new Set(Object.keys(hb.helpers)), ours: OUR_HELPERS, finished: FINISHED_HELPERS }, language !== 'none');
+    run = compileNow(hb, program);
+  } catch (error) {
+    throw compileError(error, file);
   }
   return (context) => {
     try {
-      return run(context, { data: { escaper: { escape, language } } });
+      return run(context, { ...RUN_OPTIONS, data: { escaper: { escape, language } } });
     } catch (error) {
-      throw toRenderError(error, file);
+      throw runError(error, file);
     }
   };
 }

@@ -1,5 +1,5 @@
 import { requireWellFormed } from './refuse';
-import { toObject, treeOf } from '../../data/tree';
+import { buildTree, toObject, type Tree } from '../../data/tree';
 import type { Entry, Format } from './types';
 
 function jsonScalar(value: string): string {
@@ -11,8 +11,8 @@ function jsonScalar(value: string): string {
 export const jsonFormat: Format = {
   name: 'json',
   scalar: jsonScalar,
-  document: (entries: readonly Entry[]) => {
-    entries.forEach(({ value }) => requireWellFormed(value));
-    return `${JSON.stringify(toObject(treeOf(entries)), null, 2)}\n`;
+  document: (entries: readonly Entry[], shared?: () => Tree) => {
+    for (const { value } of entries) requireWellFormed(value);
+    return `${JSON.stringify(toObject(shared?.() ?? buildTree(entries)), null, 2)}\n`;
   },
 };

@@ -1,3 +1,6 @@
+import type { Tree } from '../../data/tree';
+import type { FORMATS, FormatName } from './catalog';
+
 /**
  * A destination language. `scalar` writes one value as a complete, correctly quoted scalar of the
  * language (quotes included); `document` writes every entry with no template. Both throw
@@ -15,13 +18,17 @@ export interface Entry {
 export interface Format {
   readonly name: FormatName;
   scalar(value: string): string;
-  /** Every entry, sorted by the caller, as a whole file (ends with a newline unless empty). */
-  document(entries: readonly Entry[]): string;
+  /**
+   * Every entry, sorted by the caller, as a whole file (ends with a newline unless empty). A format
+   * that nests keys by path gets their tree from `tree` when the caller has one to share: it is
+   * `buildTree(entries)`.
+   */
+  document(entries: readonly Entry[], tree?: () => Tree): string;
 }
 
-export type FormatName = 'dotenv' | 'shell' | 'yaml' | 'json' | 'properties';
+export type { FormatName } from './catalog';
 
-export type DotenvDialect = 'portable' | 'node' | 'python' | 'literal';
+export type DotenvDialect = (typeof FORMATS.dotenv.dialects)[number];
 
 /** Thrown by a format when a value cannot be written losslessly; `reason` never holds the value. */
 export class Unrepresentable extends Error {

@@ -1,4 +1,4 @@
-import { treeOf, type Tree } from '../../data/tree';
+import { buildTree, type Tree } from '../../data/tree';
 import type { Entry, Format } from './types';
 import { yamlScalar } from './yaml-scalar';
 
@@ -16,12 +16,11 @@ const MAX_IMPLICIT_KEY = 1000;
 
 function writeMapping(tree: Tree, indent: string): string {
   let out = '';
-  // forEach, not for...of: no [key, value] pair to allocate and unpack for each of 10,000 keys.
-  tree.forEach((node, segment) => {
+  for (const [segment, node] of tree) {
     const key = yamlKey(segment);
     const head = key.length > MAX_IMPLICIT_KEY ? `${indent}? ${key}\n${indent}:` : `${indent}${key}:`;
     out += typeof node === 'string' ? `${head} ${yamlScalar(node)}\n` : `${head}\n${writeMapping(node, `${indent}  `)}`;
-  });
+  }
   return out;
 }
 
@@ -29,8 +28,8 @@ function writeMapping(tree: Tree, indent: string): string {
 export const yamlFormat: Format = {
   name: 'yaml',
   scalar: yamlScalar,
-  document: (entries: readonly Entry[]) => {
-    const tree = treeOf(entries);
+  document: (entries: readonly Entry[], shared?: () => Tree) => {
+    const tree = shared?.() ?? buildTree(entries);
     return tree.size === 0 ? '{}\n' : writeMapping(tree, '');
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTree, toObject, TreeConflictError, treeOf } from '../../../src/data/tree';
+import { buildTree, toObject, TreeConflictError } from '../../../src/data/tree';
 
 const entries = (...keys: string[]) => keys.map((key) => ({ key, value: `v:${key}` }));
 
@@ -33,23 +33,5 @@ describe('buildTree', () => {
     const tree = toObject(buildTree(entries('__proto__/x', 'constructor')));
     expect(Object.keys(tree)).toEqual(['__proto__', 'constructor']);
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
-  });
-});
-
-describe('treeOf', () => {
-  it('builds one tree per list of entries, and another for another list', () => {
-    const list = entries('A/X', 'A/Y', 'B');
-    const tree = treeOf(list);
-    expect(tree).toEqual(buildTree(list));
-    expect(treeOf(list)).toBe(tree);
-    const filtered = list.filter(({ key }) => key.startsWith('A/'));
-    expect(treeOf(filtered)).not.toBe(tree);
-    expect([...treeOf(filtered).keys()]).toEqual(['A']);
-  });
-
-  it('refuses a conflicting list every time it is asked', () => {
-    const list = entries('A', 'A/B');
-    expect(() => treeOf(list)).toThrow('Key `A` holds a value and is also the parent of `A/B`');
-    expect(() => treeOf(list)).toThrow(TreeConflictError);
   });
 });

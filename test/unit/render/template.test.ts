@@ -1,8 +1,8 @@
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EscapeName } from '../../../src/config/language';
-import { templateContext } from '../../../src/data/context';
+import { templateContext } from '../../../src/render/template-context';
 import { buildDataSet } from '../../../src/data/dataset';
 import { valuesLayer } from '../../../src/data/layers';
 import type { DataEntry } from '../../../src/data/entry';
@@ -145,5 +145,71 @@ describe('templates', () => {
 
   it('rejects parameters whose first segment is reserved', () => {
     expect(() => context({ meta: { X: 'y' } })).toThrow(/Key `meta\/X` starts with `meta`/);
+  });
+
+  it('escapes values and names missing keys inside inline partials and partial blocks too', () => {
+    const values = { A: "it's #1" };
+    expect(render('{{#*inline "p"}}X={{A}}{{/inline}}{{> p}}', 'dotenv', values)).toBe(render('X={{A}}', 'dotenv', values));
+    expect(render('{{#> nope}}X={{A}}{{/nope}}', 'dotenv', values)).toBe(render('X={{A}}', 'dotenv', values));
+    expect(failure(() => render('{{#*inline "p"}}\nX={{GONE}}{{/inline}}{{> p}}', 'dotenv', values)).message).toBe('Missing key `GONE` in app.tpl line 2');
+  });
+});
+
+describe('errors raised while a template runs', () => {
+  // Under the log scrubber's 4 characters: only the message itself can keep it out.
+  const PIN = 'Q7x';
+  const values = { PIN, GROUP: { PIN }, LIST: `${PIN},b`, METHOD: 'padStart' };
+  const problem = (source: string) => {
+    const e = failure(() => render(source, 'none', values));
+    expect(e.message).not.toContain(PIN);
+    expect(e.message).not.toContain('padStart');
+    return e.message;
+  };
+
+  it('names a partial by the expression that named it, with the line', () => {
+    expect(problem('x\n{{> (lookup params "PIN")}}')).toBe(
+      '`(lookup params "PIN")` names no partial this template defines (it defines none; {{#*inline "name"}}...{{/inline}} defines one) in app.tpl line 2',
+    );
+    expect(problem('{{#*inline "a"}}{{/inline}}{{> (lookup params "PIN") GROUP}}')).toMatch(
+      /^`\(lookup params "PIN"\)` names no partial this template defines \(it defines "a";/,
+    );
+    expect(problem('{{> (lookup params "NOPE")}}')).toBe('Missing key `(lookup params "NOPE")` in app.tpl line 1');
+    expect(problem('{{> (lookup . "GROUP")}}')).toMatch(/^`\(lookup \. "GROUP"\)` is a group of keys/);
+    expect(render('{{#*inline "Q7x"}}pin{{/inline}}{{> (lookup params "PIN")}}', 'none', values)).toBe('pin');
+    expect(render('{{#*inline "STAGING"}}s{{/inline}}{{#*inline "PRODUCTION"}}p{{/inline}}{{> (lookup meta "env")}}', 'none', values)).toBe('s');
+    expect(problem('{{> nope}}')).toBe('Template app.tpl cannot be rendered: The partial nope could not be found');
+  });
+
+  it('refuses a call to what is not a helper, and decorators, when it compiles', () => {
+    const compile = (source: string) => failure(() => compileTemplate(source, 'app.tpl', 'none', escaperFor('none'))).message;
+    expect(compile('{{PIN PIN}}')).toBe('Template app.tpl cannot be compiled: Missing helper: "PIN"');
+    expect(compile('{{#GROUP.PIN PIN}}x{{/GROUP.PIN}}')).toBe('Template app.tpl cannot be compiled: Missing helper: "GROUP.PIN"');
+    expect(compile('{{raw (PIN)}}')).toBe('Template app.tpl cannot be compiled: Missing helper: "PIN"');
+    expect(compile('{{> p (PIN)}}')).toBe('Template app.tpl cannot be compiled: Missing helper: "PIN"');
+    expect(compile('x\n{{#*inline PIN}}{{/inline}}')).toBe('`{{#*inline}}` takes one name in quotes: {{#*inline "name"}}...{{/inline}} in app.tpl line 2');
+    expect(compile('{{* PIN}}')).toBe('`{{*PIN}}` is not a decorator ssm-render has in app.tpl line 1');
+    expect(compile('{{#*PIN}}{{/PIN}}')).toMatch(/^`\{\{#\*PIN\}\}` is not a decorator ssm-render has/);
+  });
+
+  it('treats a value as a group, a list or a helper argument without quoting it', () => {
+    expect(problem('{{#with PIN}}{{this.x}}{{/with}}')).toBe('Missing key `this.x` in app.tpl line 1');
+    expect(render('{{#each PIN}}x{{else}}none{{/each}}|{{#each (list LIST)}}[{{this}}]{{/each}}', 'none', values)).toBe(`none|[${PIN}][b]`);
+    expect(problem('{{lookup PIN "x"}}')).toBe('Missing key `(lookup PIN "x")` in app.tpl line 1');
+    expect(problem('{{#if PIN PIN}}x{{/if}}')).toBe('Template app.tpl cannot be rendered: #if requires exactly one argument');
+    expect(problem('{{dotenv PIN dialect=PIN}}')).toBe('`dialect` of `{{dotenv ...}}` must be one of portable, node, python, literal in app.tpl line 1');
+  });
+
+  it('looks up a property named by a value without Handlebars printing the name', () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(problem('{{lookup PIN (lookup params "METHOD")}}')).toBe('Missing key `(lookup PIN (lookup params "METHOD"))` in app.tpl line 1');
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
+  it('tells only the kind of any other error, whose message could quote a value', () => {
+    expect(problem('{{lookup}}')).toBe('Template app.tpl cannot be rendered: it raised a TypeError, whose message is not shown as it may quote a value');
   });
 });

@@ -1,6 +1,6 @@
 import { RenderError } from '../errors';
-import type { DataSet } from './dataset';
-import { buildTree, toObject, type Tree } from './tree';
+import type { DataSet } from '../data/dataset';
+import { buildTree, toObject, type Tree } from '../data/tree';
 
 export interface Meta {
   readonly env: string;
@@ -33,7 +33,7 @@ const record = <T>(): Record<string, T> => Object.create(null) as Record<string,
  * and `{{meta.env}}`/`{{meta.prefix}}`. Each part is built the first time a template reads it, so a
  * template that reads only `env` does not pay for `params`, `lists` and the tree's objects; the tree
  * itself is built at once, so a key conflict fails every template, whatever it reads. `tree` is
- * `data`'s, when the caller has it already.
+ * `buildTree(data.named)`, when the caller has it to share.
  */
 export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTree(data.named)): Record<string, unknown> {
   for (const name of RESERVED) {
@@ -45,25 +45,23 @@ export function templateContext(data: DataSet, meta: Meta, tree: Tree = buildTre
     }
   }
   const context = record<unknown>();
-  tree.forEach((node, segment) => {
+  for (const [segment, node] of tree) {
     if (typeof node === 'string') context[segment] = node;
     else lazy(context, segment, () => toObject(node));
-  });
+  }
   lazy(context, 'params', () => {
     const params = record<string>();
-    data.named.forEach(({ key, value }) => (params[key] = value));
+    for (const { key, value } of data.named) params[key] = value;
     return params;
   });
   lazy(context, 'env', () => {
     const env = record<string>();
-    data.named.forEach(({ envName, value }) => (env[envName] = value));
+    for (const { envName, value } of data.named) env[envName] = value;
     return env;
   });
   lazy(context, 'lists', () => {
     const lists = record<string[]>();
-    data.entries.forEach((entry, key) => {
-      if (entry.type === 'StringList') lists[key] = entry.value.split(',');
-    });
+    for (const [key, entry] of data.entries) if (entry.type === 'StringList') lists[key] = entry.value.split(',');
     return lists;
   });
   context['meta'] = meta;
