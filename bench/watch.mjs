@@ -2,7 +2,7 @@
 // refresh costs (nothing changed, one value changed) and the process's memory; with --soak, its RSS
 // over thousands of refreshes. Both are driven by SIGHUP (watch's own "render now"), one refresh at
 // a time: the bench waits for the line each logs at the end of a refresh before it sends the next.
-import { statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { cleanEnv, CLI, sleep, startDaemon, startFake } from './lib/proc.mjs';
@@ -66,6 +66,8 @@ async function refresh(proc, fake, files) {
 
 async function runTool(tool, rt, job, fake, env) {
   const rotating = job.params.filter((p) => p.type === 'SecureString');
+  rmSync(job.out, { recursive: true, force: true }); // every first render writes its files
+  mkdirSync(job.out);
   await fake.reset();
   const proc = startDaemon(tool.argv, { env: { ...env, ...rt.env }, cwd: job.dir });
   try {
