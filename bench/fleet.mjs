@@ -168,7 +168,8 @@ export async function fleet({ bundles, scratch, rts, fleetSize, log }) {
         [`fleet ${r.label}: failed refreshes`, r.failedRefreshes],
       ]),
     ),
-    checks: results.map((r) => ({
+    // What must hold is the defaults' row; the others show what each change costs.
+    checks: results.slice(0, 1).map((r) => ({
       check: `fleet (${r.label}): every process converges within interval + jitter, no refresh fails, all exit 0`,
       figure: `${r.rotation.converged}/${r.size} in ${seconds(r.rotation.maxMs)} s (bound ${seconds(r.rotation.boundMs)} s); ${int(r.failedRefreshes)} failed; ${r.exits} non-zero exits`,
       ok: r.rotation.converged === r.size && r.rotation.maxMs <= r.rotation.boundMs && r.failedRefreshes === 0 && r.exits === 0,

@@ -2,7 +2,7 @@
 // drives the built CLI (dist/ssm-render.js) as real processes against the fake Parameter Store.
 // Flags: --only cold,watch,soak,fleet (default cold,watch, plus the opt-in parts asked for),
 // --runs N (5), --image (Node 22 as the image runs it), --large (N = 10,000), --soak, --cycles N
-// (refreshes in the soak, 2,000; implies --soak), --fleet, --fleet-size N (30), --out FILE (the
+// (refreshes in the soak, 1,000; implies --soak), --fleet, --fleet-size N (30), --out FILE (the
 // report; what follows HAND_WRITTEN in FILE is kept), --json FILE (the figures), --compare FILE (an
 // earlier --json: figures before and after).
 import { execFileSync } from 'node:child_process';
@@ -58,7 +58,7 @@ for (const p of only) if (!(p in PARTS)) usage(`Expected --only to list some of 
 const opts = {
   runs: count('runs', flags.runs, 1),
   large: flags.large,
-  cycles: count('cycles', flags.cycles ?? '2000', 100),
+  cycles: count('cycles', flags.cycles ?? '1000', 100),
   fleetSize: count('fleet-size', flags['fleet-size'], 1),
 };
 
