@@ -125,7 +125,9 @@ export async function fleet({ bundles, scratch, rts, fleetSize, log }) {
     'All start at once; one interval after the last first render, one SecureString rotates. Times come from the',
     "processes' own log lines (`first render complete, watching`, `refresh: files changed`); throttled attempts and failed",
     'refreshes from their `/metrics` (`ssm_render_throttles_total`, `ssm_render_refreshes_total{result="failed"}`); start-up',
-    'retries are their "Parameter Store not usable yet" lines. The bound is interval + jitter.',
+    'retries are their "Parameter Store not usable yet" lines. The bound is interval + jitter. On a machine of few cores the',
+    "processes' start is CPU-bound and spreads over tens of seconds, so their first calls come less at once than a fleet's",
+    'on many nodes would: start-up throttling here is a lower bound.',
     '',
     table(
       [
