@@ -47,37 +47,30 @@ VOLUME ["/secrets"]
 # ./ssm-render.yaml is read when present: mount the config here (a ConfigMap, a compose bind mount).
 WORKDIR /etc/ssm-render
 USER 65532:65532
-# V8's compiled code for the bundle, made once here so that a start does not compile 2.3 MB of
-# JavaScript again (Node 22's compile cache; bench/RESULTS.md, "As the image runs it", has what a
-# cold render gains). Node uses it only with the node, flags and uid that wrote it, so the RUN below
+# V8's compiled code for the bundle, made once here so that a start does not compile the whole bundle
+# again (Node 22's compile cache; bench/RESULTS.md, "Why the image's flags", has what a cold render
+# gains). Node uses it only with the node, flags and uid that wrote it, so the RUN below
 # is the ENTRYPOINT itself, as 65532; under another uid (runAsUser) Node compiles as before. The
 # cache is 65532's because Node writes it as 65532 here; at run time Node only reads it (it rewrites
 # a cache only when it had to compile), and a read-only root keeps it as built.
 ENV NODE_COMPILE_CACHE=/opt/ssm-render/compile-cache
 COPY --from=build --chown=65532:65532 /staging/compile-cache /opt/ssm-render/compile-cache
 RUN ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js", "version"]
-# A sidecar lives for weeks beside the app. Young-generation semi-spaces of 1 MiB (V8's default
-# grows them to 16 MiB) keep `watch` about 20 MiB smaller; letting the old generation grow by 20%
-# between full collections (V8 picks 1.5x to 4x) stops a saw-tooth that took it another 30 MiB up;
-# one V8 worker thread instead of four saves their malloc arenas, about 7 MiB (bench/RESULTS.md,
-# "Memory"). They cost 10-20% more CPU in a loop refreshing every 250 ms (two bench runs), nothing
-# measurable at the default 30 s or in a render of 100 parameters. Rendering 10,000 takes about 25%
-# more CPU the first time in a process and twice as much when `watch` renders them again (render +
-# commit on Node 22: 258 and 157 ms against 208 and 78); nearly all of that is the growing percent
-# (after the fetch: 154 ms with it alone, 107 with the semi-spaces alone, 100 with no flag; 100%
-# instead of 20% gives the CPU back and costs `watch` 7.7 MiB). The old generation's limit still
-# follows the container's memory limit (Node reads the cgroup).
-# glibc gives threads that allocate their own malloc arenas (up to 8 a core): two keep `watch` at
-# N=1,000 2.5 MiB smaller at its peak on Node 22 (87.0 -> 84.5 MiB) and 4-5 MiB at rest, CPU
-# within noise (interleaved runs, issue 6's seventh note).
+# A sidecar lives for weeks beside the app, so its memory matters more than a little CPU. Small
+# young-generation semi-spaces (V8 grows them as the process allocates) keep `watch` smaller; a low
+# growing percent for the old generation between full collections stops a saw-tooth that took its
+# memory up; one V8 worker thread instead of one a core saves those threads' malloc arenas. They cost
+# some CPU in a loop refreshing back to back and nothing measurable at the default interval or in a
+# small render; a render of thousands of parameters pays more, nearly all of it for the growing
+# percent. The old generation's limit still follows the container's memory limit (Node reads the
+# cgroup). bench/RESULTS.md, "Why the image's flags", has the figures and where they came from.
+# glibc gives every thread that allocates an arena of its own; two keep `watch` smaller at its peak
+# and at rest, for no CPU we could measure.
 ENV MALLOC_ARENA_MAX=2
-# With two arenas, a burst of 8-16 MiB of malloc near the 100th refresh (V8 compiling hot code, in
-# 32 KiB blocks, is the likely source) lands in the main heap, which gives memory back only from its
-# top: in 4 of 10 soaks of 1,000 refreshes part of it stayed, RSS 83-95 MiB at the end. Blocks of
-# 32 KiB and up each mapped on their own go back when freed: 81-82 MiB in 10 of 10, 2-4 MiB less at
-# rest and flat over 2,000 refreshes in the bench's soak; the peak of `watch` 0.6 MiB lower. It costs
-# a render of 1,000 or 10,000 parameters 6% more CPU and one of 100 nothing measurable, `watch` on a
-# 250 ms interval 3% (interleaved runs on Node 22, issue 6's ninth note).
+# With two arenas, a burst of small allocations near the hundredth refresh (V8 compiling hot code is
+# the likely source) lands in the main heap, which gives memory back only from its top, so part of
+# it could stay for good. Blocks of this size and up are mapped each on their own and go back when
+# freed, so RSS stays flat over long soaks; a large render pays a little CPU for it.
 ENV MALLOC_MMAP_THRESHOLD_=32768
 # SIGUSR1 must not open Node's inspector (a debugger on 127.0.0.1:9229 that runs any code, so every
 # secret) for whoever may signal this process; the bundle also keeps it closed on its own.

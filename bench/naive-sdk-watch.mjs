@@ -1,10 +1,12 @@
-// What people write instead of a sidecar: every interval, page through the path and replace the file
-// when its text changed. The memory part runs it bundled, with the image's node flags, beside `watch`.
+// What people write instead of a sidecar: every interval (or on SIGHUP), page through the path and
+// replace the file when its text changed. The bench drives it as it drives `watch`, by SIGHUP.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { SSMClient, paginateGetParametersByPath } from '@aws-sdk/client-ssm';
 
 async function main([path, file, intervalMs]) {
   const client = new SSMClient({});
+  let wake = () => undefined;
+  process.on('SIGHUP', () => wake());
   process.on('SIGTERM', () => process.exit(0));
   for (;;) {
     const lines = [];
@@ -20,9 +22,9 @@ async function main([path, file, intervalMs]) {
     if (text !== old) {
       writeFileSync(`${file}.tmp`, text);
       renameSync(`${file}.tmp`, file);
-      process.stdout.write('written\n');
     }
-    await new Promise((resolve) => setTimeout(resolve, Number(intervalMs)));
+    process.stderr.write(`${JSON.stringify({ msg: 'refresh', written: text !== old })}\n`);
+    await new Promise((resolve) => ((wake = resolve), setTimeout(resolve, Number(intervalMs))));
   }
 }
 main(process.argv.slice(2));

@@ -1,68 +1,70 @@
-// The benchmark suite of issue 6: `npm run bench` (build, then every part; writes bench/RESULTS.md),
-// or `npm run bench -- --only cold,refresh --runs 3` (prints; writes a file only with --out).
-// Flags: --only LIST (cold,render,refresh,memory,fleet), --runs N, --ns 10,100,... (cold),
-// --latencies 0,20, --cycles N (memory), --fleet-size N, --fleet-interval S, --out FILE, --json FILE
-// (raw figures), --compare FILE (an earlier --json: headline figures before and after).
+// The benchmark: `npm run bench [-- flags]` builds, runs the parts and prints a markdown report. It
+// drives the built CLI (dist/ssm-render.js) as real processes against the fake Parameter Store.
+// Flags: --only cold,watch,soak,fleet (default cold,watch, plus the opt-in parts asked for),
+// --runs N (5), --image (Node 22 as the image runs it), --large (N = 10,000), --soak, --cycles N
+// (refreshes in the soak, 1,000; implies --soak), --fleet, --fleet-size N (30), --out FILE (the
+// report; what follows HAND_WRITTEN in FILE is kept), --json FILE (the figures), --compare FILE (an
+// earlier --json: figures before and after).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cold, coldMarkdown, coldTargets, SMALL_JOB_RUNS } from './cold.mjs';
-import { fleet, fleetMarkdown, fleetTargets } from './fleet.mjs';
-import { buildBundles } from './lib/build.mjs';
-import { compare, describeRun } from './lib/compare.mjs';
-import { ROOT } from './lib/proc.mjs';
-import { table } from './lib/stats.mjs';
-import { memory, memoryMarkdown, memoryTargets } from './memory.mjs';
-import { refresh, refreshMarkdown, refreshTargets } from './refresh.mjs';
-import { renderCommit, renderCommitMarkdown, renderCommitTargets } from './render-commit.mjs';
+import { cold } from './cold.mjs';
+import { fleet } from './fleet.mjs';
+import { bundle, ROOT, runtimes } from './lib/proc.mjs';
+import { ms, table } from './lib/stats.mjs';
+import { soak, watch } from './watch.mjs';
 
-const PARTS = ['cold', 'render', 'refresh', 'memory', 'fleet'];
+const HAND_WRITTEN = '<!-- Written by hand: `--out` keeps everything below this line. -->';
 const { values: flags } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string', default: '5' },
-    ns: { type: 'string', default: '10,100,1000,10000' },
-    latencies: { type: 'string', default: '0,20' },
-    cycles: { type: 'string', default: '2000' },
-    'fleet-size': { type: 'string', default: '300' },
-    'fleet-interval': { type: 'string', default: '20' },
+    image: { type: 'boolean', default: false },
+    large: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    cycles: { type: 'string' },
+    fleet: { type: 'boolean', default: false },
+    'fleet-size': { type: 'string', default: '30' },
     out: { type: 'string' },
     json: { type: 'string' },
     compare: { type: 'string' },
   },
   strict: true,
 });
-const list = (s) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-const count = (name, s, min = 1) => {
-  const v = Number(s);
-  if (!Number.isInteger(v) || v < min) throw new Error(`Expected --${name} to be an integer >= ${min}, got \`${s}\``);
-  return v;
+const usage = (message) => {
+  console.error(message);
+  process.exit(2);
 };
-const only = flags.only ? list(flags.only) : PARTS;
-for (const p of only) if (!PARTS.includes(p)) throw new Error(`Expected --only to list some of ${PARTS.join(', ')}, got \`${p}\``);
-const full = flags.only === undefined;
-const out = flags.out ?? (full ? join(ROOT, 'bench/RESULTS.md') : undefined);
-
+const count = (name, text, min) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) usage(`Expected --${name} to be an integer of at least ${min}, got \`${text}\``);
+  return n;
+};
+const PARTS = {
+  cold: { run: cold, title: 'Cold render, side by side' },
+  watch: { run: watch, title: '`watch` at N = 1,000: what a refresh costs, and memory' },
+  soak: { run: soak, title: 'Memory over time: a soak' },
+  fleet: { run: fleet, title: 'A fleet on one rate limit' },
+};
+const only = flags.only?.split(',').map((p) => p.trim()) ?? [
+  'cold',
+  'watch',
+  ...(flags.soak || flags.cycles ? ['soak'] : []),
+  ...(flags.fleet ? ['fleet'] : []),
+];
+for (const p of only) if (!(p in PARTS)) usage(`Expected --only to list some of ${Object.keys(PARTS).join(', ')}, got \`${p}\``);
 const opts = {
-  runs: count('runs', flags.runs),
-  ns: list(flags.ns).map((n) => count('ns', n)),
-  latencies: list(flags.latencies).map((n) => count('latencies', n, 0)),
-  cycles: count('cycles', flags.cycles, 100),
-  fleetSize: count('fleet-size', flags['fleet-size']),
-  fleetIntervalS: count('fleet-interval', flags['fleet-interval'], 2),
-  bucket: { perSecond: 40, burst: 40 },
+  runs: count('runs', flags.runs, 1),
+  large: flags.large,
+  cycles: count('cycles', flags.cycles ?? '1000', 100),
+  fleetSize: count('fleet-size', flags['fleet-size'], 1),
 };
 
 const t0 = Date.now();
 const loadBefore = loadavg()[0].toFixed(2);
-const log = (m) => console.error(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}`);
-const scratch = mkdtempSync(join(tmpdir(), 'ssm-render-bench-'));
+const log = (m) => console.error(`[bench ${String(Math.round((Date.now() - t0) / 1000)).padStart(4)} s] ${m}`);
 const sh = (cmd, args) => {
   try {
     return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -70,69 +72,76 @@ const sh = (cmd, args) => {
     return 'unknown';
   }
 };
-
+const scratch = mkdtempSync(join(tmpdir(), 'ssm-render-bench-'));
 try {
-  const bundles = await buildBundles(join(scratch, 'bundles'));
+  const bundles = await bundle(join(scratch, 'bundles'));
+  const rt = runtimes({ image: flags.image, scratch });
   const ctx = { ...opts, bundles, scratch, log };
-  const sections = [];
-  const targets = [];
-  const raw = {};
-  const part = async (name, title, run, markdown, goals) => {
-    if (!only.includes(name)) return;
+  const parts = [];
+  for (const name of only) {
     const started = Date.now();
     log(`${name}: start`);
-    const result = await run(ctx);
-    raw[name] = result;
-    sections.push(`## ${title}\n\n${markdown(result, opts)}\n`);
-    targets.push(...goals(result, opts));
-    log(`${name}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  };
-  await part('cold', '1-2. Cold render, side by side', cold, coldMarkdown, coldTargets);
-  await part('render', 'Render and commit after the fetch (in-process)', renderCommit, renderCommitMarkdown, renderCommitTargets);
-  await part('refresh', '3. Refresh in watch (N = 1,000)', refresh, refreshMarkdown, refreshTargets);
-  await part('memory', '4. Memory over time (N = 1,000, virtual clock)', memory, memoryMarkdown, memoryTargets);
-  await part('fleet', '5. Fleet on one rate limit', fleet, fleetMarkdown, fleetTargets);
+    const rts = name === 'cold' ? [rt.host, rt.node22, rt.image] : [rt.host, rt.hostImage, rt.image];
+    const result = await PARTS[name].run({ ...ctx, rts: rts.filter(Boolean) });
+    parts.push({ name, ...result, took: Date.now() - started });
+    log(`${name}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
 
   const took = Math.round((Date.now() - t0) / 1000);
   const args = process.argv.slice(2).join(' ');
   const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `node bench/run.mjs${args ? ` ${args}` : ''}`;
   const commit = sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const dirty = sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json']) ? ' (src has uncommitted changes)' : '';
-  const header = [
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const figures = Object.assign({}, ...parts.map((p) => p.figures));
+  const checks = parts.flatMap((p) => p.checks);
+  const before = flags.compare ? JSON.parse(readFileSync(flags.compare, 'utf8')) : undefined;
+  const compared = before
+    ? Object.entries(figures)
+        .filter(([label]) => Number.isFinite(before.figures[label]))
+        .map(([label, now]) => {
+          const old = before.figures[label];
+          return [label, ms(old), ms(now), old ? `${now >= old ? '+' : ''}${(((now - old) / old) * 100).toFixed(1)}%` : '–'];
+        })
+    : [];
+  const report = [
     '# ssm-render benchmarks',
     '',
-    `- Machine: ${cpus().length} CPUs (nproc ${sh('nproc', [])}), ${cpus()[0]?.model ?? 'unknown'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${sh('uname', ['-r'])}`,
-    `- Node ${process.version}; ${sh('/usr/bin/aws', ['--version'])}; ${sh('jq', ['--version'])}`,
     `- Date: ${date}; commit ${commit}${dirty}`,
-    `- Command: \`${command}\` (runs per figure: ${opts.runs}; ${opts.runs * SMALL_JOB_RUNS} for the cold jobs of 10 and 100 parameters at 0 ms); took ${Math.floor(took / 60)} min ${took % 60} s`,
-    `- Load average (1 min) at start ${loadBefore}, at end ${loadavg()[0].toFixed(2)}: anything else running on the machine shows up in the figures`,
+    `- Command: \`${command}\`; took ${Math.floor(took / 60)} min ${took % 60} s (${parts.map((p) => `${p.name} ${Math.round(p.took / 1000)} s`).join(', ')})`,
+    `- Machine: ${cpus().length} CPUs, ${cpus()[0]?.model ?? 'unknown'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${sh('uname', ['-r'])}; load average (1 min) ${loadBefore} at start, ${loadavg()[0].toFixed(2)} at end`,
+    `- Node ${process.version}; ${sh('/usr/bin/aws', ['--version'])}; ${sh('jq', ['--version'])}`,
     '',
-    'Every figure is the median of the runs. Wall, CPU (user + sys) and peak RSS of whole processes come from',
-    'wait4(2) (a pipeline counts every process in it; peak RSS is the largest one). API calls and decryptions',
-    'are counted by the fake Parameter Store, which runs as its own process on 127.0.0.1 with 10 items a page.',
+    'Figures are medians of the runs. Whole short-lived processes are measured by wait4(2) (wall, user + sys CPU, peak RSS);',
+    'long-lived ones through /proc and their own log lines and /metrics. The fake Parameter Store runs as its own process on',
+    '127.0.0.1 with 10 items a page and counts API calls and decryptions. Compare ratios within one run, not figures across runs.',
     '',
-  ];
-  const goals = targets.length
-    ? [
-        '## Targets',
-        '',
-        table(
-          ['target', 'figure', 'result'],
-          targets.map((t) => [t.target, t.figure, t.met ? 'met' : '**not met**']),
-        ),
-        '',
-      ]
-    : [];
-  const earlier = flags.compare ? describeRun(flags.compare) : '';
-  const compared = flags.compare ? [`## Compared with ${flags.compare}${earlier ? ` (${earlier})` : ''}`, '', compare(flags.compare, raw), ''] : [];
-  const report = [...header, ...goals, ...compared, ...sections].join('\n');
+    '## Checks',
+    '',
+    table(
+      ['check', 'figure', 'result'],
+      checks.map((c) => [c.check, c.figure, c.ok ? 'ok' : '**failed**']),
+    ),
+    '',
+    ...(before
+      ? [
+          `## Compared with ${flags.compare} (commit ${before.commit}, ${before.date})`,
+          '',
+          table(['figure', 'before', 'after', 'change'], compared, 'lrrr'),
+          '',
+        ]
+      : []),
+    ...parts.flatMap((p) => [`## ${PARTS[p.name].title}`, '', p.markdown, '']),
+  ].join('\n');
   process.stdout.write(`${report}\n`);
-  if (out) {
-    writeFileSync(out, report);
-    log(`wrote ${relative(process.cwd(), out) || out}`);
+  if (flags.out) {
+    const old = existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : '';
+    const kept = old.includes(HAND_WRITTEN) ? old.slice(old.indexOf(HAND_WRITTEN)) : `${HAND_WRITTEN}\n`;
+    writeFileSync(flags.out, `${report}\n${kept}`);
+    log(`wrote ${flags.out}`);
   }
-  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ commit, date, opts: { ...opts }, raw, targets, took }, null, 2)}\n`);
+  if (flags.json) writeFileSync(flags.json, `${JSON.stringify({ commit, date, command, took, figures, checks }, null, 2)}\n`);
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

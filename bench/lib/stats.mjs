@@ -1,4 +1,4 @@
-// Medians and the deterministic, fixed-width figures the tables print.
+// Medians and the fixed-width figures the tables print.
 
 export function median(xs) {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -9,8 +9,7 @@ export function median(xs) {
 
 export function quantile(xs, q) {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN;
 }
 
 /** Milliseconds: 1 decimal below 100, whole above. */
@@ -25,9 +24,15 @@ export function table(headers, rows, align = '') {
   return [headers, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-/** `{GetParametersByPath: 10, GetParameters: 1}` as `GetParametersByPath 10, GetParameters 1`. */
+/** `{GetParametersByPath: 10, GetParameters: 1}` as `GetParameters 1, GetParametersByPath 10`. */
 export const calls = (byOp) =>
   Object.entries(byOp ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([op, n]) => `${op} ${n}`)
     .join(', ') || '0';
+
+/** The median count of each operation over a list of `{ calls: { op: n } }`. */
+export function medianCalls(list) {
+  const ops = [...new Set(list.flatMap((x) => Object.keys(x.calls)))];
+  return Object.fromEntries(ops.map((op) => [op, median(list.map((x) => x.calls[op] ?? 0))]));
+}

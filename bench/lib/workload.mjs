@@ -1,12 +1,9 @@
-// The workload every benchmark renders: N parameters under /BENCH/PROD/, half of them SecureStrings,
-// rendered into a .env, a YAML file and one Handlebars template (every parameter, as shell exports).
+// The workload: N parameters under /BENCH/PROD/, half of them SecureStrings, rendered into a .env, a
+// YAML file and one Handlebars template (every parameter, as shell exports).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PREFIX = '/BENCH';
-export const ENV = 'PROD';
-export const PATH = `${PREFIX}/${ENV}/`;
-
+export const PATH = '/BENCH/PROD/';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@+= ';
 
 /** mulberry32: the same values on every run and every machine. */
@@ -21,35 +18,35 @@ function random(seed) {
   };
 }
 
-/** `SVCg/KEY_i` (ten services' worth per hundred keys), values of 12 to 40 characters. */
-export function parameters(n, { path = PATH, seed = 1 } = {}) {
-  const next = random(seed);
+/** `SVCg/KEY_i` (ten keys a service), values of 12 to 40 characters. */
+export function parameters(n) {
+  const next = random(1);
   const groups = Math.max(1, Math.ceil(n / 10));
   return Array.from({ length: n }, (_, i) => {
     const length = 12 + Math.floor(next() * 29);
     let value = '';
     for (let c = 0; c < length; c++) value += ALPHABET[Math.floor(next() * (c === 0 || c === length - 1 ? 62 : ALPHABET.length))];
-    return { name: `${path}SVC${i % groups}/KEY_${i}`, value, type: i % 2 ? 'SecureString' : 'String' };
+    return { name: `${PATH}SVC${i % groups}/KEY_${i}`, value, type: i % 2 ? 'SecureString' : 'String' };
   });
 }
 
-export const TEMPLATE = `# {{meta.prefix}} {{meta.env}}: every parameter as a shell variable
+const TEMPLATE = `# {{meta.prefix}} {{meta.env}}: every parameter as a shell variable
 {{#each env}}
 export {{raw @key}}={{this}}
 {{/each}}
 `;
 
-/** The job's config: a .env and a YAML file under out/, and the template unless `template` is false. */
-export function jobConfig({ watch = '', template = true } = {}) {
-  const shell = template ? '  - source: app.sh.hbs\n    destination: out/app.sh\n' : '';
-  return `prefix: ${PREFIX}\nenv: ${ENV}\nregion: eu-west-1\n${watch}templates:\n  - format: dotenv\n    destination: out/app.env\n  - format: yaml\n    destination: out/app.yaml\n${shell}`;
-}
-
-/** The job in `dir`: ssm-render.yaml (three destinations under out/), app.sh.hbs, and seed.json for the fake. */
-export function writeJob(dir, { n, params = parameters(n), watch = '' }) {
+/**
+ * The job in `dir`: seed.json for the fake, and ssm-render.yaml with `watch` (YAML text) and three
+ * destinations under out/ (.env, YAML, the template), or only the .env with `envOnly`.
+ */
+export function writeJob(dir, { n, watch = '', envOnly = false }) {
+  const params = parameters(n);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'seed.json'), JSON.stringify(params));
   writeFileSync(join(dir, 'app.sh.hbs'), TEMPLATE);
-  writeFileSync(join(dir, 'ssm-render.yaml'), jobConfig({ watch }));
-  return { dir, seed: join(dir, 'seed.json'), config: join(dir, 'ssm-render.yaml'), out: join(dir, 'out'), params };
+  const more = envOnly ? '' : '  - format: yaml\n    destination: out/app.yaml\n  - source: app.sh.hbs\n    destination: out/app.sh\n';
+  const config = `prefix: /BENCH\nenv: PROD\nregion: eu-west-1\n${watch}templates:\n  - format: dotenv\n    destination: out/app.env\n${more}`;
+  writeFileSync(join(dir, 'ssm-render.yaml'), config);
+  return { dir, params, seed: join(dir, 'seed.json'), config: join(dir, 'ssm-render.yaml'), out: join(dir, 'out') };
 }
