@@ -10,6 +10,7 @@ import type { OperationContext } from './operations/context';
 import { OPERATIONS } from './operations';
 import { credential, parseInput, readBody, sendError, sendResult, targetOperation, type Credential } from './protocol';
 import type { TokenBucket } from './rate-limit';
+import { isWireFault, sendWireFault, type WireFault } from './wire-faults';
 
 export interface AwsHandlerDeps {
   ctx: OperationContext;
@@ -20,7 +21,7 @@ export interface AwsHandlerDeps {
   closing: AbortSignal;
 }
 
-type Reply = { result: Record<string, unknown> } | { drop: true };
+type Reply = { result: Record<string, unknown>; wire?: WireFault };
 
 async function serve(deps: AwsHandlerDeps, operation: string, body: string): Promise<Reply> {
   const { ctx, faults, counters, bucket, closing } = deps;
@@ -32,8 +33,8 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string): Pro
   const prepared = handler(parseInput(body), ctx);
   const decision = faults.decide(operation, (name) => prepared.touches(name));
   if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing });
-  if (decision.failure?.kind === 'drop') return { drop: true };
-  if (decision.failure) {
+  const wire = decision.failure && isWireFault(decision.failure.kind) ? decision.failure.kind : undefined;
+  if (decision.failure && !wire) {
     const { kind, name } = decision.failure;
     const failure = faultError(kind, ctx.settings, operation, name ? parameterArn(ctx.settings, name) : prepared.resource());
     if (failure) throw failure;
@@ -42,7 +43,7 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string): Pro
   const denied = faults.kmsDenial(operation, outcome.decrypted);
   if (denied) throw kmsDeniedError(ctx.settings, denied.keyId);
   counters.decrypt(outcome.decrypted.length);
-  return { result: outcome.body };
+  return { result: outcome.body, ...(wire && { wire }) };
 }
 
 /** Serves one AWS JSON 1.1 request: auth, rate limit, latency, validation, faults, the operation, KMS. */
@@ -62,7 +63,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse, deps:
   try {
     if (!operation) throw new AwsError('UnknownOperationException', 'The X-Amz-Target header is missing or does not name an AmazonSSM operation.');
     const reply = await serve(deps, operation, body);
-    if ('drop' in reply) req.socket.destroy();
+    if (reply.wire) sendWireFault(reply.wire, req, res, requestId, reply.result);
     else sendResult(res, requestId, reply.result);
   } catch (error) {
     if (deps.closing.aborted) {

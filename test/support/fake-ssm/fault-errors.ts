@@ -5,13 +5,15 @@ import type { FaultKind } from './types';
 
 const principal = (account: Account) => `arn:aws:sts::${account.accountId}:assumed-role/app/session`;
 
-/** The error a failing fault rule produces; `drop` and `latency` have none. */
+/** The error a failing fault rule produces; `latency` and the broken answers of wire-faults.ts have none. */
 export function faultError(kind: FaultKind, account: Account, operation: string, resource: string): AwsError | undefined {
   switch (kind) {
     case 'throttle':
       return new AwsError('ThrottlingException', 'Rate exceeded');
     case 'server-error':
       return internalError();
+    case 'unavailable':
+      return new AwsError('ServiceUnavailable', 'Service Unavailable', 503);
     case 'invalid-next-token':
       return invalidNextToken();
     case 'expired-token':

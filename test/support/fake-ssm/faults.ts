@@ -4,8 +4,13 @@ import type { Decryption } from './operations/context';
 const KINDS: readonly FaultKind[] = [
   'throttle',
   'server-error',
+  'unavailable',
   'latency',
   'drop',
+  'reset',
+  'truncated',
+  'invalid-json',
+  'html-503',
   'access-denied',
   'kms-denied',
   'invalid-next-token',
@@ -16,6 +21,8 @@ const KINDS: readonly FaultKind[] = [
 interface ActiveRule {
   rule: FaultRule;
   remaining: number;
+  /** Matching calls still to let through before the rule applies. */
+  skip: number;
 }
 
 export interface FaultDecision {
@@ -33,6 +40,9 @@ function validate(rule: FaultRule): FaultRule {
   if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
     throw new TypeError(`Expected the fault \`times\` to be a positive integer, got ${show(rule.times)}`);
   }
+  if (rule.after !== undefined && (!Number.isInteger(rule.after) || rule.after < 0)) {
+    throw new TypeError(`Expected the fault \`after\` to be a non-negative integer, got ${show(rule.after)}`);
+  }
   if (rule.kind === 'latency' && (typeof rule.latencyMs !== 'number' || rule.latencyMs < 0)) {
     throw new TypeError(`Expected the fault \`latencyMs\` to be a non-negative number for a latency rule, got ${show(rule.latencyMs)}`);
   }
@@ -48,7 +58,7 @@ export class Faults {
 
   inject(rule: FaultRule): void {
     const valid = validate(rule);
-    this.rules.push({ rule: valid, remaining: valid.times ?? Infinity });
+    this.rules.push({ rule: valid, remaining: valid.times ?? Infinity, skip: valid.after ?? 0 });
   }
 
   clear(): void {
@@ -57,7 +67,12 @@ export class Faults {
 
   /** Decides the faults of a call to `operation`, using up the rules that apply. */
   decide(operation: string, touches: (name: string) => boolean): FaultDecision {
-    const matching = this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name)));
+    const matching = this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name))).filter((a) => {
+      // A rule with `after` counts this call as one it lets through.
+      if (a.skip === 0) return true;
+      a.skip -= 1;
+      return false;
+    });
     const latency = matching.filter((a) => a.rule.kind === 'latency');
     const failure = matching.find((a) => a.rule.kind !== 'latency');
     for (const active of [...latency, ...(failure ? [failure] : [])]) this.use(active);
