@@ -552,6 +552,7 @@ describe('fault rules', () => {
     for (let i = 0; i < 2; i++) expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
     expect((await failure(ssm.send(new GetParameterCommand({ Name: '/flt/plain' })))).name).toBe('InternalServerError');
     expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
+    expect(fake.faultsApplied()).toEqual({ 'server-error': 1 });
     expect(() => fake.inject({ kind: 'throttle', after: -1 })).toThrow('Expected the fault `after` to be a non-negative integer, got `-1` (number)');
   });
 

@@ -55,6 +55,7 @@ function validate(rule: FaultRule): FaultRule {
 /** The injected fault rules, each used up after `times` matching calls. */
 export class Faults {
   private rules: ActiveRule[] = [];
+  private counts: Partial<Record<FaultKind, number>> = {};
 
   inject(rule: FaultRule): void {
     const valid = validate(rule);
@@ -63,6 +64,15 @@ export class Faults {
 
   clear(): void {
     this.rules = [];
+  }
+
+  /** How many calls each kind of fault has applied to since the last reset. */
+  applied(): Partial<Record<FaultKind, number>> {
+    return { ...this.counts };
+  }
+
+  resetApplied(): void {
+    this.counts = {};
   }
 
   /** Decides the faults of a call to `operation`, using up the rules that apply. */
@@ -96,6 +106,7 @@ export class Faults {
   }
 
   private use(active: ActiveRule): void {
+    this.counts[active.rule.kind] = (this.counts[active.rule.kind] ?? 0) + 1;
     active.remaining -= 1;
     if (active.remaining <= 0) this.rules = this.rules.filter((a) => a !== active);
   }

@@ -58,8 +58,12 @@ export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSs
     clearFaults: () => faults.clear(),
     calls: () => counters.calls(),
     decryptions: () => counters.decryptions(),
+    faultsApplied: () => faults.applied(),
     requests: () => counters.requests(),
-    resetCounters: () => counters.reset(),
+    resetCounters: () => {
+      counters.reset();
+      faults.resetApplied();
+    },
     setOptions: (changes) => applyOptions(settings, changes),
     close: async () => undefined,
   };

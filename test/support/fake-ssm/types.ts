@@ -84,6 +84,8 @@ export interface FakeSsm {
   clearFaults(): void;
   calls(): Record<string, number>;
   decryptions(): number;
+  /** Calls each kind of fault applied to (a latency rule counts too), since the last resetCounters(). */
+  faultsApplied(): Partial<Record<FaultKind, number>>;
   requests(): RequestRecord[];
   resetCounters(): void;
   setOptions(o: Partial<RuntimeOptions>): void;
