@@ -146,11 +146,14 @@ async function iteration(gen, kind) {
     if (c.mixed) row.unexplainedMixed += 1;
     else if (!c.allNew) row.staleAfterSuccess += 1;
   }
-  // A run that was not killed removes every temp file, a killed run's included (a read-only
-  // directory cannot be cleaned: the next run must).
+  // A run that reaches its commit and is not killed removes every temp file, a killed run's
+  // included. One that fails before (the fetch: exit 3; a template: 4) never takes the lock under
+  // which temps are removed, and a read-only directory cannot be cleaned: those are counted apart.
   const left = leftovers(out);
+  const beforeCommit = results.every((r) => r.code === 3 || r.code === 4);
   if (killed) row.tempsLeftByKills += left.length;
-  else if (kind !== 'erofs' && left.length > 0) {
+  else if (left.length > 0 && (beforeCommit || kind === 'erofs')) row.tempsKeptByFailure += 1;
+  else if (left.length > 0) {
     row.strayTemps += 1;
     tally.notes.push(`after ${kind} (gen ${gen}): left ${left.join(', ')}`);
   }

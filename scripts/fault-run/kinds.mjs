@@ -40,13 +40,16 @@ export const allowedExits = (kind) => ALLOWED[kind] ?? [0, 3];
 const SIGNALS = { kill9: 'SIGKILL', sigterm: 'SIGTERM', sigint: 'SIGINT', 'writers-kill9': 'SIGKILL' };
 
 /**
- * Where the signal of `kind` falls: mostly a few milliseconds after the first temp file appears
- * (inside the commit of four files), otherwise anywhere from the fetch on.
+ * Where the signal of `kind` falls: a few milliseconds after the first temp file appears (inside
+ * the commit of four files), as the first rename lands (between two renames), or anywhere from the
+ * fetch on.
  */
 export function killPlan(kind, rand) {
   const signal = SIGNALS[kind];
   if (!signal) return undefined;
-  if (kind === 'writers-kill9' || rand.next() < 0.7) return { signal, trigger: 'commit', delayMs: rand.int(0, 6) };
+  const where = rand.next();
+  if (where < 0.45) return { signal, trigger: 'commit', delayMs: rand.int(0, 6) };
+  if (where < 0.8 || kind === 'writers-kill9') return { signal, trigger: 'rename', delayMs: 0 };
   return { signal, trigger: 'start', delayMs: rand.int(20, 400) };
 }
 

@@ -1,9 +1,10 @@
 // One `ssm-render render` as a real process, and, when asked, a signal sent to it at a random point:
 // `commit` waits for its first temp file beside the destinations (inotify), then `delayMs`;
+// `rename` fires as the first temp file is renamed over its destination (between two renames);
 // `start` counts `delayMs` from the spawn (the fetch, the render or the commit).
 import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
-import { leftovers } from './workspace.mjs';
+import { DESTINATIONS, leftovers } from './workspace.mjs';
 
 const TEMP = /\.ssm-render-[^/]*\.tmp$/;
 
@@ -27,9 +28,10 @@ export function render({ bundle, cwd, env, out, kill, timeoutMs = 60_000 }) {
     if (child.kill(kill.signal)) sent = kill.signal;
   };
   if (kill?.trigger === 'start') setTimeout(fire, kill.delayMs);
-  if (kill?.trigger === 'commit') {
-    watcher = watch(out, (_event, name) => {
-      if (!name || !TEMP.test(String(name)) || watcher === undefined) return;
+  if (kill?.trigger === 'commit' || kill?.trigger === 'rename') {
+    const wanted = kill.trigger === 'commit' ? (event, name) => TEMP.test(name) : (event, name) => event === 'rename' && DESTINATIONS.includes(name);
+    watcher = watch(out, (event, name) => {
+      if (!name || !wanted(event, String(name)) || watcher === undefined) return;
       watcher.close();
       watcher = undefined;
       if (kill.delayMs === 0) fire();

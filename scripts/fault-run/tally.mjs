@@ -9,7 +9,7 @@ export const PROMISES = {
   changedAfterFailure: 'a destination changed by a render that exited non-zero on its own',
   staleAfterSuccess: 'a render that exited 0 without the new set in place',
   unexplainedMixed: 'a mixed set after writers that all exited 0 (the directory lock)',
-  strayTemps: 'a temp file or lock left after a run that was not killed (a killed run’s temps included)',
+  strayTemps: 'a temp file or lock left after a run that reached its commit and was not killed (a killed run’s temps included)',
   unexpectedExits: 'an exit code the fault does not allow (see kinds.mjs)',
   hung: 'a render killed after 60 s',
 };
@@ -23,6 +23,8 @@ const empty = () => ({
   killsMidCommit: 0,
   mixedAfterKill: 0,
   tempsLeftByKills: 0,
+  /** Runs that failed before their commit (exit 3 or 4) with a killed run's temp files still there. */
+  tempsKeptByFailure: 0,
   ...Object.fromEntries(Object.keys(PROMISES).map((k) => [k, 0])),
 });
 
@@ -144,7 +146,9 @@ export class Tally {
     out.push(
       'mixed: kill = destinations from two renders after a kill (expected with per-file commit); stale ok = exit 0 without the new set, or writers that all exited 0 leaving a mixed set.',
     );
-    out.push(`temp files left by kills (removed by the next run): ${t.tempsLeftByKills}`);
+    out.push(
+      `temp files left by kills: ${t.tempsLeftByKills}; runs that failed before their commit (exit 3/4) and so left a killed run's temps in place: ${t.tempsKeptByFailure}`,
+    );
     if (this.samples.size > 0) {
       out.push('', 'what a failed render said (first of each kind and exit):');
       for (const [key, text] of [...this.samples.entries()].sort()) out.push(`  ${key}: ${text}`);
