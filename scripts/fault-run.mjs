@@ -107,7 +107,9 @@ async function iteration(gen, kind) {
   for (const p of parametersOf(gen)) await fake.put(p.name, p.value, p.type);
   const row = tally.of(kind);
   const before = snapshot(out);
-  if (HTTP_KINDS.includes(kind)) await fake.inject(httpRule(kind, rand));
+  const rule = HTTP_KINDS.includes(kind) ? httpRule(kind, rand) : undefined;
+  const servedBefore = rule ? ((await fake.stats()).faults[kind] ?? 0) : 0;
+  if (rule) await fake.inject(rule);
   if (FS_KINDS.includes(kind)) armFs(kind);
   if (HTTP_KINDS.includes(kind) || FS_KINDS.includes(kind)) row.armed += 1;
   let results;
@@ -119,6 +121,7 @@ async function iteration(gen, kind) {
   }
   const after = snapshot(out);
   undoAll();
+  const served = rule ? ((await fake.stats()).faults[kind] ?? 0) - servedBefore : undefined;
 
   row.runs += 1;
   row.processes += results.length;
@@ -159,7 +162,8 @@ async function iteration(gen, kind) {
   }
   if (flags.verbose) {
     const exits = results.map((r) => (r.sent ? `${r.sent}@${r.landed}->${r.code ?? r.signal}` : String(r.code ?? r.signal))).join(',');
-    console.log(`gen ${gen} ${kind}: exits ${exits}, torn ${c.torn}, mixed ${c.mixed}, changed ${c.changed}, left ${left.length}`);
+    const fault = rule ? ` (${JSON.stringify(rule)}: ${served} answers broken)` : '';
+    console.log(`gen ${gen} ${kind}${fault}: exits ${exits}, torn ${c.torn}, mixed ${c.mixed}, changed ${c.changed}, left ${left.length}`);
   }
 }
 

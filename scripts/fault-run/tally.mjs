@@ -54,7 +54,7 @@ export class Tally {
           return {};
         }
       })
-      .findLast((l) => l.level >= 40);
+      .findLast((l) => ['warn', 'error', 'fatal'].includes(l.level) || l.level >= 40);
     if (last)
       this.samples.set(
         key,
