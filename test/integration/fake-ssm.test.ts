@@ -125,7 +125,7 @@ describe('the wire protocol', () => {
       body: { ok: false, error: 'Expected the `pageSize` option to be an integer >= 1, got `-1` (number)' },
     });
     await control('reset-counters', {});
-    expect((await control('stats')).body).toEqual({ ok: true, calls: {}, decryptions: 0 });
+    expect((await control('stats')).body).toEqual({ ok: true, calls: {}, decryptions: 0, faults: {} });
     expect((await control('nowhere')).status).toBe(404);
   });
 
