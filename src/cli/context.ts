@@ -48,17 +48,9 @@ export interface OpenSource {
 
 export interface SourceOptions {
   readonly metrics?: LoopMetrics | undefined;
-  /**
-   * For `watch` and `exec`: a refresh is in no hurry and the files stay good meanwhile, so a call
-   * throttled by the account's shared rate limit is retried longer than a one-shot render would.
-   */
+  /** For `watch` and `exec`: the retry policy's long-running caller (more attempts per call). */
   readonly longRunning?: boolean | undefined;
 }
-
-/** Attempts per call in `watch`/`exec` unless AWS_MAX_ATTEMPTS or the profile's `max_attempts` says. */
-export const LOOP_MAX_ATTEMPTS = 8;
-
-const THROTTLING = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 /** A Parameter Store source for the config, or none in local dev mode (no client, no credentials). */
 export async function openSource(config: Config, options: SourceOptions = {}): Promise<OpenSource> {
@@ -69,8 +61,8 @@ export async function openSource(config: Config, options: SourceOptions = {}): P
     region: config.settings.region?.value,
     endpoint: config.settings.endpoint?.value,
     requestTimeoutMs: config.requestTimeoutMs,
-    defaultMaxAttempts: options.longRunning ? LOOP_MAX_ATTEMPTS : undefined,
-    onAttemptError: metrics ? (name) => THROTTLING.has(name) && metrics.throttled() : undefined,
+    longRunning: options.longRunning,
+    onThrottled: metrics ? () => metrics.throttled() : undefined,
   });
   const region = await client.config.region();
   const onCall: CallObserver = (call) => {

@@ -77,7 +77,16 @@ export class Faults {
 
   /** Decides the faults of a call to `operation`, using up the rules that apply. */
   decide(operation: string, touches: (name: string) => boolean): FaultDecision {
-    const matching = this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name))).filter((a) => {
+    return this.settle(this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name))));
+  }
+
+  /** Like decide, for an operation only rules that name it apply to (STS's AssumeRole: a rule for every SSM call leaves it alone). */
+  decideNamed(operation: string): FaultDecision {
+    return this.settle(this.matching(operation, (rule) => rule.operation === operation && rule.kind !== 'kms-denied'));
+  }
+
+  private settle(all: ActiveRule[]): FaultDecision {
+    const matching = all.filter((a) => {
       // A rule with `after` counts this call as one it lets through.
       if (a.skip === 0) return true;
       a.skip -= 1;
