@@ -5,6 +5,9 @@ import type { WatchState } from '../runner/watch-state';
 import type { Clock } from '../runner/clock';
 import { parseListen } from './listen-address';
 import type { PromMetrics } from './prom-metrics';
+import { capConnections } from './connection-cap';
+import { httpLimits, type HttpLimits } from './http-limits';
+import { openFileLimit } from './open-file-limit';
 
 export interface HealthDeps {
   readonly state: WatchState;
@@ -13,6 +16,8 @@ export interface HealthDeps {
   readonly aliveDeadlineMs: number;
   readonly maxStaleMs: number | undefined;
   readonly metrics: PromMetrics;
+  /** Defaults to the limits for this process's `ulimit -n`. */
+  readonly limits?: HttpLimits;
 }
 
 export interface HealthServer {
@@ -35,7 +40,15 @@ function readiness(deps: HealthDeps): [number, Record<string, unknown>] {
   return [503, { status: 'not ready', reason, lastSuccess, lastError: state.lastErrorCode }];
 }
 
+/** A request with a body: these endpoints read none, and would otherwise wait for it or drain it. */
+const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+
 async function handle(deps: HealthDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (hasBody(req)) {
+    // Answer and close without reading: the connection cannot be reused with a body left unread.
+    res.setHeader('connection', 'close');
+    return json(res, 413, { status: 'request body not allowed' });
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { status: 'method not allowed' });
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz') {
@@ -58,10 +71,22 @@ async function handle(deps: HealthDeps, req: IncomingMessage, res: ServerRespons
 /** Serve /healthz (the loop is alive), /readyz (first render done, data not stale) and /metrics. */
 export async function startHealthServer(listen: string, deps: HealthDeps): Promise<HealthServer> {
   const { host, port } = parseListen(listen);
-  const server = createServer((req, res) => {
-    handle(deps, req, res).catch(() => json(res, 500, { status: 'error' }));
-  });
-  server.keepAliveTimeout = 5_000;
+  const limits = deps.limits ?? httpLimits(openFileLimit());
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+    },
+    (req, res) => {
+      handle(deps, req, res).catch(() => json(res, 500, { status: 'error' }));
+    },
+  );
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.setTimeout(limits.idleTimeoutMs);
+  capConnections(server, limits.maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new ConfigError(`Cannot listen on ${listen} (${error.code ?? 'error'})`, { hint: 'pick a free port with --listen HOST:PORT', cause: error })),

@@ -125,7 +125,7 @@ describe('the wire protocol', () => {
       body: { ok: false, error: 'Expected the `pageSize` option to be an integer >= 1, got `-1` (number)' },
     });
     await control('reset-counters', {});
-    expect((await control('stats')).body).toEqual({ ok: true, calls: {}, decryptions: 0 });
+    expect((await control('stats')).body).toEqual({ ok: true, calls: {}, decryptions: 0, faults: {} });
     expect((await control('nowhere')).status).toBe(404);
   });
 
@@ -487,6 +487,7 @@ describe('fault rules', () => {
   it.each([
     ['throttle', 'ThrottlingException', 400, 'Rate exceeded'],
     ['server-error', 'InternalServerError', 500, 'An internal error occurred.'],
+    ['unavailable', 'ServiceUnavailable', 503, 'Service Unavailable'],
     ['invalid-next-token', 'InvalidNextToken', 400, 'The specified token is not valid.'],
     ['expired-token', 'ExpiredTokenException', 400, 'The security token included in the request is expired'],
     ['unrecognized-client', 'UnrecognizedClientException', 400, 'The security token included in the request is invalid.'],
@@ -544,6 +545,43 @@ describe('fault rules', () => {
     expect(error.$metadata?.httpStatusCode).toBeUndefined();
     expect(`${error.name} ${error.code ?? ''} ${error.message}`).toMatch(/ECONNRESET|socket hang up/);
     expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
+  });
+
+  it('after lets that many matching calls through first', async () => {
+    fake.inject({ operation: 'GetParameter', kind: 'server-error', after: 2, times: 1 });
+    for (let i = 0; i < 2; i++) expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
+    expect((await failure(ssm.send(new GetParameterCommand({ Name: '/flt/plain' })))).name).toBe('InternalServerError');
+    expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
+    expect(fake.faultsApplied()).toEqual({ 'server-error': 1 });
+    expect(() => fake.inject({ kind: 'throttle', after: -1 })).toThrow('Expected the fault `after` to be a non-negative integer, got `-1` (number)');
+  });
+
+  it('reset resets the connection (RST) without a response', async () => {
+    fake.inject({ operation: 'GetParameter', kind: 'reset', times: 1 });
+    const error = await failure(ssm.send(new GetParameterCommand({ Name: '/flt/plain' })));
+    expect(error.$metadata?.httpStatusCode).toBeUndefined();
+    expect(`${error.name} ${error.code ?? ''} ${error.message}`).toMatch(/ECONNRESET/);
+    expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
+  });
+
+  it('truncated announces the whole body, sends half of it and closes; the SDK sees an aborted answer', async () => {
+    fake.inject({ operation: 'GetParameter', kind: 'truncated', times: 1 });
+    const error = await failure(ssm.send(new GetParameterCommand({ Name: '/flt/secret', WithDecryption: true })));
+    expect(`${error.name} ${error.code ?? ''} ${error.message}`).toMatch(/aborted|ECONNRESET|socket hang up|premature close/i);
+    expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
+  });
+
+  it('invalid-json is a 200 whose body is the real one, broken; html-503 is a proxy page', async () => {
+    fake.inject({ operation: 'GetParameter', kind: 'invalid-json', times: 1 });
+    const broken = await raw('GetParameter', { Name: '/flt/secret', WithDecryption: true });
+    expect(broken.status).toBe(200);
+    expect(broken.text).toContain('kept-secret'); // what a client must keep out of its errors
+    expect(() => JSON.parse(broken.text) as unknown).toThrow(SyntaxError);
+    fake.inject({ operation: 'GetParameter', kind: 'html-503', times: 1 });
+    const page = await raw('GetParameter', { Name: '/flt/plain' });
+    expect([page.status, page.headers.get('content-type')]).toEqual([503, 'text/html']);
+    expect(page.text).toMatch(/^<html>/);
+    expect((await raw('GetParameter', { Name: '/flt/plain' })).status).toBe(200);
   });
 
   it('latency delays a call that then succeeds, and the global latency applies to every call', async () => {

@@ -13,6 +13,7 @@ import { OPERATIONS } from './operations';
 import { credential, parseInput, readBody, securityToken, sendError, sendResult, targetOperation } from './protocol';
 import type { TokenBucket } from './rate-limit';
 import type { RequestRecord } from './types';
+import { isWireFault, sendWireFault, type WireFault } from './wire-faults';
 
 export interface AwsHandlerDeps {
   ctx: OperationContext;
@@ -24,7 +25,7 @@ export interface AwsHandlerDeps {
   closing: AbortSignal;
 }
 
-type Reply = { result: Record<string, unknown> } | { drop: true };
+type Reply = { result: Record<string, unknown>; wire?: WireFault };
 
 async function serve(deps: AwsHandlerDeps, operation: string, body: string, record: RequestRecord & { accessKeyId: string }): Promise<Reply> {
   const { ctx, faults, counters, bucket, iam, closing } = deps;
@@ -38,8 +39,8 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string, reco
   authorize(iam, ctx.settings, record.accessKeyId, operation, record.resources);
   const decision = faults.decide(operation, (name) => prepared.touches(name));
   if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing });
-  if (decision.failure?.kind === 'drop') return { drop: true };
-  if (decision.failure) {
+  const wire = decision.failure && isWireFault(decision.failure.kind) ? decision.failure.kind : undefined;
+  if (decision.failure && !wire) {
     const { kind, name } = decision.failure;
     const failure = faultError(kind, ctx.settings, operation, name ? parameterArn(ctx.settings, name) : prepared.resource());
     if (failure) throw failure;
@@ -48,7 +49,7 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string, reco
   const denied = faults.kmsDenial(operation, outcome.decrypted);
   if (denied) throw kmsDeniedError(ctx.settings, denied.keyId);
   counters.decrypt(outcome.decrypted.length);
-  return { result: outcome.body };
+  return { result: outcome.body, ...(wire && { wire }) };
 }
 
 /** Serves one AWS JSON 1.1 request: auth (a token of ours that is wrong or expired), rate limit, latency, validation, IAM paths, faults, the operation, KMS. */
@@ -70,7 +71,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse, deps:
     deps.iam.authenticate(record.accessKeyId, securityToken(req), expiredTokenError, unrecognizedClientError);
     if (!operation) throw new AwsError('UnknownOperationException', 'The X-Amz-Target header is missing or does not name an AmazonSSM operation.');
     const reply = await serve(deps, operation, body, record);
-    if ('drop' in reply) req.socket.destroy();
+    if (reply.wire) sendWireFault(reply.wire, req, res, requestId, reply.result);
     else sendResult(res, requestId, reply.result);
   } catch (error) {
     if (deps.closing.aborted) {

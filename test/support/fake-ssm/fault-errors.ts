@@ -9,13 +9,15 @@ export const expiredTokenError = () => new AwsError('ExpiredTokenException', 'Th
 
 export const unrecognizedClientError = () => new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
 
-/** The error a failing fault rule produces; `drop` and `latency` have none. */
+/** The error a failing fault rule produces; `latency` and the broken answers of wire-faults.ts have none. */
 export function faultError(kind: FaultKind, account: Account, operation: string, resource: string): AwsError | undefined {
   switch (kind) {
     case 'throttle':
       return new AwsError('ThrottlingException', 'Rate exceeded');
     case 'server-error':
       return internalError();
+    case 'unavailable':
+      return new AwsError('ServiceUnavailable', 'Service Unavailable', 503);
     case 'invalid-next-token':
       return invalidNextToken();
     case 'expired-token':

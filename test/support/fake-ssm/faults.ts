@@ -4,8 +4,13 @@ import type { Decryption } from './operations/context';
 const KINDS: readonly FaultKind[] = [
   'throttle',
   'server-error',
+  'unavailable',
   'latency',
   'drop',
+  'reset',
+  'truncated',
+  'invalid-json',
+  'html-503',
   'access-denied',
   'kms-denied',
   'invalid-next-token',
@@ -16,6 +21,8 @@ const KINDS: readonly FaultKind[] = [
 interface ActiveRule {
   rule: FaultRule;
   remaining: number;
+  /** Matching calls still to let through before the rule applies. */
+  skip: number;
 }
 
 export interface FaultDecision {
@@ -33,6 +40,9 @@ function validate(rule: FaultRule): FaultRule {
   if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
     throw new TypeError(`Expected the fault \`times\` to be a positive integer, got ${show(rule.times)}`);
   }
+  if (rule.after !== undefined && (!Number.isInteger(rule.after) || rule.after < 0)) {
+    throw new TypeError(`Expected the fault \`after\` to be a non-negative integer, got ${show(rule.after)}`);
+  }
   if (rule.kind === 'latency' && (typeof rule.latencyMs !== 'number' || rule.latencyMs < 0)) {
     throw new TypeError(`Expected the fault \`latencyMs\` to be a non-negative number for a latency rule, got ${show(rule.latencyMs)}`);
   }
@@ -45,14 +55,24 @@ function validate(rule: FaultRule): FaultRule {
 /** The injected fault rules, each used up after `times` matching calls. */
 export class Faults {
   private rules: ActiveRule[] = [];
+  private counts: Partial<Record<FaultKind, number>> = {};
 
   inject(rule: FaultRule): void {
     const valid = validate(rule);
-    this.rules.push({ rule: valid, remaining: valid.times ?? Infinity });
+    this.rules.push({ rule: valid, remaining: valid.times ?? Infinity, skip: valid.after ?? 0 });
   }
 
   clear(): void {
     this.rules = [];
+  }
+
+  /** How many calls each kind of fault has applied to since the last reset. */
+  applied(): Partial<Record<FaultKind, number>> {
+    return { ...this.counts };
+  }
+
+  resetApplied(): void {
+    this.counts = {};
   }
 
   /** Decides the faults of a call to `operation`, using up the rules that apply. */
@@ -65,7 +85,13 @@ export class Faults {
     return this.settle(this.matching(operation, (rule) => rule.operation === operation && rule.kind !== 'kms-denied'));
   }
 
-  private settle(matching: ActiveRule[]): FaultDecision {
+  private settle(all: ActiveRule[]): FaultDecision {
+    const matching = all.filter((a) => {
+      // A rule with `after` counts this call as one it lets through.
+      if (a.skip === 0) return true;
+      a.skip -= 1;
+      return false;
+    });
     const latency = matching.filter((a) => a.rule.kind === 'latency');
     const failure = matching.find((a) => a.rule.kind !== 'latency');
     for (const active of [...latency, ...(failure ? [failure] : [])]) this.use(active);
@@ -89,6 +115,7 @@ export class Faults {
   }
 
   private use(active: ActiveRule): void {
+    this.counts[active.rule.kind] = (this.counts[active.rule.kind] ?? 0) + 1;
     active.remaining -= 1;
     if (active.remaining <= 0) this.rules = this.rules.filter((a) => a !== active);
   }

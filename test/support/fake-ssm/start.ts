@@ -71,8 +71,12 @@ export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSs
     clearFaults: () => faults.clear(),
     calls: () => counters.calls(),
     decryptions: () => counters.decryptions(),
+    faultsApplied: () => faults.applied(),
     requests: () => counters.requests(),
-    resetCounters: () => counters.reset(),
+    resetCounters: () => {
+      counters.reset();
+      faults.resetApplied();
+    },
     setOptions: (changes) => applyOptions(settings, changes),
     addRole: (arn, roleOptions) => iam.addRole(arn, roleOptions),
     restrictAccessKey: (accessKeyId, readablePaths) => iam.restrictAccessKey(accessKeyId, readablePaths),

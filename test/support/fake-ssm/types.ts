@@ -1,7 +1,20 @@
 export type ParameterType = 'String' | 'StringList' | 'SecureString';
 
 export type FaultKind =
-  'throttle' | 'server-error' | 'latency' | 'drop' | 'access-denied' | 'kms-denied' | 'invalid-next-token' | 'expired-token' | 'unrecognized-client';
+  | 'throttle'
+  | 'server-error'
+  | 'unavailable'
+  | 'latency'
+  | 'drop'
+  | 'reset'
+  | 'truncated'
+  | 'invalid-json'
+  | 'html-503'
+  | 'access-denied'
+  | 'kms-denied'
+  | 'invalid-next-token'
+  | 'expired-token'
+  | 'unrecognized-client';
 
 export interface FaultRule {
   /**
@@ -14,6 +27,8 @@ export interface FaultRule {
   kind: FaultKind;
   /** How many matching calls the rule affects before it disappears; absent means forever. */
   times?: number;
+  /** How many matching calls it lets through untouched first (a fault on the third page, say); default 0. */
+  after?: number;
   /** The delay for `latency` rules. */
   latencyMs?: number;
 }
@@ -109,6 +124,8 @@ export interface FakeSsm {
   clearFaults(): void;
   calls(): Record<string, number>;
   decryptions(): number;
+  /** Calls each kind of fault applied to (a latency rule counts too), since the last resetCounters(). */
+  faultsApplied(): Partial<Record<FaultKind, number>>;
   requests(): RequestRecord[];
   resetCounters(): void;
   setOptions(o: Partial<RuntimeOptions>): void;
