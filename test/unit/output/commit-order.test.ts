@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WriteError } from '../../../src/errors';
 import { commitFiles } from '../../../src/output/commit';
@@ -171,5 +171,36 @@ describe('commitFiles: rollback', () => {
     const result = await commitFiles([{ ...file('same.env', 'A=1\n'), uid: 4321, gid: 4322 }]);
     expect(result.unchanged).toEqual([s.path('same.env')]);
     expect([statSync(s.path('same.env')).uid, statSync(s.path('same.env')).gid]).toEqual([4321, 4322]);
+  });
+});
+
+describe('commitFiles: the directory lock', () => {
+  it('gives up after lockTimeoutMs while another live writer holds the lock, changing nothing', async () => {
+    const holder = spawn('sleep', ['30']);
+    try {
+      const ns = readlinkSync('/proc/self/ns/pid');
+      const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      writeFileSync(s.path('.ssm-render.lock'), JSON.stringify({ pid: holder.pid, ns, boot, token: 'feedfacefeedface' }));
+      writeFileSync(s.path('app.env'), 'OLD\n');
+      const started = Date.now();
+      const error = await failure(commitFiles([file('app.env', 'NEW\n')], { lockTimeoutMs: 300 }));
+      expect(error.message).toBe(`Cannot lock the directory ${s.dir}: another ssm-render (pid ${holder.pid}) holds ${s.path('.ssm-render.lock')}`);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(readFileSync(s.path('app.env'), 'utf8')).toBe('OLD\n');
+    } finally {
+      holder.kill();
+    }
+  });
+});
+
+describe.skipIf(!ROOT)('commitFiles: a directory that cannot be looked at', () => {
+  it('is taken as writable by anyone: a file there owned by another user is refused', async () => {
+    writeFileSync(s.path('app.env'), 'OLD\n');
+    chownSync(s.path('app.env'), 1234, 1234);
+    chmodSync(s.dir, 0o755);
+    const { fs } = recordingFs((op, path) => (op === 'stat' && path === s.dir ? 'ENOENT' : undefined));
+    const error = await failure(commitFiles([file('app.env', 'NEW\n')], { fs }));
+    expect(error.message).toContain(`its directory ${s.dir} is writable by other users and the file there belongs to uid 1234 gid 1234`);
+    expect(readFileSync(s.path('app.env'), 'utf8')).toBe('OLD\n');
   });
 });
