@@ -52,6 +52,7 @@ export function flatten(values: unknown, layer: LayerName, origin: string): Data
   const entries: DataEntry[] = [];
   const walk = (node: unknown, prefix: string) => {
     if (node === null || node === undefined) return;
+    if (!prefix && (Array.isArray(node) || typeof node !== 'object')) throw new ConfigError(`${origin} must hold a mapping of keys to values`);
     if (Array.isArray(node)) {
       if (!node.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
         throw new ConfigError(`\`${prefix}\` in ${origin} is a list of mappings; only lists of plain values can be a value`);
@@ -69,7 +70,6 @@ export function flatten(values: unknown, layer: LayerName, origin: string): Data
       }
       return;
     }
-    if (!prefix) throw new ConfigError(`${origin} must hold a mapping of keys to values`);
     entries.push({ key: prefix, value: String(node as Scalar), type: 'String', layer, origin });
   };
   walk(values, '');

@@ -34,6 +34,8 @@ describe('flatten', () => {
   it('refuses a file that holds a value instead of a mapping', () => {
     expect(thrown(() => flatten('just text', 'yaml', 'c.yaml')).message).toBe('c.yaml must hold a mapping of keys to values');
     expect(thrown(() => flatten(5, 'json', 'c.json')).message).toBe('c.json must hold a mapping of keys to values');
+    // A list at the top would otherwise become one StringList under the empty key.
+    expect(thrown(() => flatten(['a', 'b'], 'yaml', 'l.yaml')).message).toBe('l.yaml must hold a mapping of keys to values');
   });
 
   it('keeps each value with its layer and origin, numbers and booleans as text', () => {
