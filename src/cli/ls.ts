@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import { oneOf } from '../config/one-of';
 import { ConfigError, ParameterNotFoundError } from '../errors';
 import { loadData } from '../runner/load-data';
-import { withTrailingSlash } from '../source/names';
+import { withTrailingSlash } from '../parameter-naming';
 import type { Parameter } from '../source/types';
 import { openSession, readConfig, type CommonOptions, type World } from './context';
 import { formatDocument, formatJson, formatTable, LS_FORMATS, type Listed, type LsFormat } from './ls-format';

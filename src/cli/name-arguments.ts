@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings';
 import { ConfigError } from '../errors';
-import { nameProblem, pathProblem, type NameUse } from '../source/names';
+import { nameProblem, pathProblem, type NameUse } from '../parameter-naming';
 
 /**
  * A NAME on the command line: one starting with `/` is a full parameter name; anything else is a

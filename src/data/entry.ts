@@ -1,4 +1,4 @@
-import type { ParameterType } from '../source/types';
+import type { ParameterType } from '../config/choices';
 
 /** Where a value came from, highest precedence first (the guide's order). */
 export type LayerName = 'parameter-store' | 'environment' | 'yaml' | 'json' | 'defaults';
@@ -13,5 +13,3 @@ export interface DataEntry {
   readonly origin: string;
   readonly version?: number | undefined;
 }
-
-export const KEY_PATTERN = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;

@@ -3,7 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors';
 import type { NestedValues } from '../config/config';
 import type { Parameter } from '../source/types';
-import { KEY_PATTERN, type DataEntry, type LayerName } from './entry';
+import { RELATIVE_KEY } from '../parameter-naming';
+import type { DataEntry, LayerName } from './entry';
 import { envNameOf } from './keys';
 
 /** Parameters under the path become keys relative to it; named parameters take their configured key. */
@@ -62,7 +63,7 @@ export function flatten(values: unknown, layer: LayerName, origin: string): Data
     if (typeof node === 'object') {
       for (const [name, child] of Object.entries(node as Record<string, unknown>)) {
         const key = prefix ? `${prefix}/${name}` : name;
-        if (!KEY_PATTERN.test(key)) {
+        if (!RELATIVE_KEY.test(key)) {
           throw new ConfigError(`\`${key}\` in ${origin} cannot be a key`, { hint: 'keys hold only letters, digits and _ . - (nesting makes the /)' });
         }
         walk(child, key);

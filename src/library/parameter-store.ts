@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
 import { oneOf } from '../config/one-of';
 import { InvalidRequestError, ParameterNotFoundError } from '../errors';
-import { nameProblem, pathProblem, withTrailingSlash, type NameUse } from '../source/names';
+import { nameProblem, pathProblem, withTrailingSlash, type NameUse } from '../parameter-naming';
 import { nearMissFinder, withNearMisses } from '../source/near-misses';
 import { ssmAdmin, type ParameterAdmin, type PutInput, type PutResult } from '../source/ssm-admin';
 import { createSsmClient } from '../source/ssm-client';

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config';
 import type { Logger, Redactor } from '../log';
+import { isSecretsManagerReference } from '../parameter-naming';
 import type { Parameter, ParameterSource } from '../source/types';
 import { fingerprintFiles } from './fingerprint';
 import { renderOnce, type RenderOutcome } from './render-once';
@@ -13,8 +14,6 @@ interface Known {
   readonly inputs: string;
   readonly outputs: string;
 }
-
-const SECRETS_MANAGER = '/aws/reference/secretsmanager/';
 
 /** A source that answers from parameters already in hand. */
 function snapshot(byPath: readonly Parameter[], named: ReadonlyMap<string, Parameter>): ParameterSource {
@@ -77,7 +76,7 @@ export class Refresher {
     const named = await this.namedVersions(source, known, signal);
     const pathChanged = listing.length !== known.byPath.size || listing.some((p) => !sameVersion(known.byPath.get(p.name), p));
     const namedChanged = [...named].some(
-      ([n, p]) => !sameVersion(known.named.get(n), p) || (n.startsWith(SECRETS_MANAGER) && p.value !== known.named.get(n)?.value),
+      ([n, p]) => !sameVersion(known.named.get(n), p) || (isSecretsManagerReference(n) && p.value !== known.named.get(n)?.value),
     );
     if (!pathChanged && !namedChanged && inputs === known.inputs && (await fingerprintFiles(destinations)) === known.outputs) {
       return { kind: 'unchanged' };
@@ -96,8 +95,8 @@ export class Refresher {
     const names = [...new Set(this.deps.config.parameters.values())];
     if (names.length === 0) return new Map();
     // Secrets Manager references are only served decrypted, and carry no useful version.
-    const references = names.filter((n) => n.startsWith(SECRETS_MANAGER));
-    const plain = names.filter((n) => !n.startsWith(SECRETS_MANAGER));
+    const references = names.filter(isSecretsManagerReference);
+    const plain = names.filter((n) => !isSecretsManagerReference(n));
     const result = references.length > 0 ? await source.byNames(references, { decrypt: true, signal }) : new Map<string, Parameter>();
     if (plain.length === 0) return result;
     const versions = await source.byNames(plain, { decrypt: false, signal });

@@ -1,7 +1,9 @@
 import { GetParametersByPathCommand, GetParametersCommand, type Parameter as SdkParameter } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError, ServiceError } from '../errors';
 import { sendCommand, type CallObserver, type SsmSender } from './send';
-import type { FetchOptions, Parameter, ParameterSource, ParameterType } from './types';
+import { splitSelector } from '../parameter-naming';
+import { toParameter } from './sdk-parameter';
+import type { FetchOptions, Parameter, ParameterSource } from './types';
 
 export type { CallObserver, SsmSender } from './send';
 
@@ -12,22 +14,6 @@ export interface SsmSourceOptions {
 }
 
 const BATCH = 10;
-
-function toParameter(p: SdkParameter): Parameter {
-  return {
-    name: p.Name ?? '',
-    type: (p.Type ?? 'String') as ParameterType,
-    value: p.Value ?? '',
-    version: p.Version ?? 0,
-    lastModified: p.LastModifiedDate,
-    selector: p.Selector,
-  };
-}
-
-function splitSelector(name: string): { base: string; selector: string } {
-  const at = name.lastIndexOf(':');
-  return at > 0 && !name.slice(at).includes('/') ? { base: name.slice(0, at), selector: name.slice(at) } : { base: name, selector: '' };
-}
 
 /** Parameter Store through the SDK: every page of a path, named parameters in batches of 10. */
 export function ssmSource(options: SsmSourceOptions): ParameterSource {
@@ -84,7 +70,7 @@ export function ssmSource(options: SsmSourceOptions): ParameterSource {
           hint: 'check each name under `parameters:` (names are case-sensitive; a `:version` or `:label` must exist)',
         });
       }
-      return new Map(unique.map((name) => [name, { ...(found.get(name) as Parameter), name: splitSelector(name).base }]));
+      return new Map(unique.map((name) => [name, { ...(found.get(name) as Parameter), name: splitSelector(name).name }]));
     },
   };
 }

@@ -1,4 +1,4 @@
-export type ParameterType = 'String' | 'StringList' | 'SecureString';
+import type { ParameterType } from '../config/choices';
 
 /** One parameter as Parameter Store returned it. */
 export interface Parameter {
@@ -11,13 +11,6 @@ export interface Parameter {
   readonly lastModified?: Date | undefined;
   /** `:3` or `:label` when the parameter was asked for with a selector. */
   readonly selector?: string | undefined;
-}
-
-/** Version information only (no value), for cheap change detection. */
-export interface ParameterVersion {
-  readonly name: string;
-  readonly type: ParameterType;
-  readonly version: number;
 }
 
 export interface FetchOptions {
