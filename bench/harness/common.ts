@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openSource, readConfig } from '../../src/cli/context';
 import type { Logger, Redactor } from '../../src/log';
 import type { LoopMetrics } from '../../src/metrics';
-import type { Clock } from '../../src/runner/clock';
+import type { Clock } from '../../src/clock';
 import { Refresher } from '../../src/runner/refresher';
 import { Wake } from '../../src/runner/wake';
 import type { LoopDeps } from '../../src/runner/watch-loop';

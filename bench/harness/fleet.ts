@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { LOOP_MAX_ATTEMPTS } from '../../src/cli/context';
 import { createLogger, Redactor } from '../../src/log';
-import { realClock } from '../../src/runner/clock';
+import { realClock } from '../../src/clock';
 import { firstRender, watchLoop } from '../../src/runner/watch-loop';
 import { control, type countingMetrics, fakeStats, openWatch, print } from './common';
 

@@ -5,7 +5,7 @@ import type { Logger } from '../log';
 import { noMetrics } from '../metrics';
 import { abandonInFlightTemps } from '../output/commit';
 import { ReadyFile } from '../output/ready-file';
-import { realClock } from '../runner/clock';
+import { realClock } from '../clock';
 import { Refresher } from '../runner/refresher';
 import { Wake } from '../runner/wake';
 import type { LoopDeps } from '../runner/watch-loop';

@@ -2,7 +2,7 @@ import type { WatchConfig } from '../config/config';
 import type { DataSet } from '../data/dataset';
 import { isSsmRenderError } from '../errors';
 import type { Logger } from '../log';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import type { LoopMetrics } from '../metrics';
 import type { RefreshResult } from './refresher';
 import type { RenderOutcome } from './render-once';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { openSource, readConfig } from '../../src/cli/context';
 import { createLogger, Redactor } from '../../src/log';
 import { noMetrics } from '../../src/metrics';
-import type { Clock } from '../../src/runner/clock';
+import type { Clock } from '../../src/clock';
 import { Refresher } from '../../src/runner/refresher';
 import { Wake } from '../../src/runner/wake';
 import { firstRender, watchLoop } from '../../src/runner/watch-loop';

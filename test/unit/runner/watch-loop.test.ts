@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, Redactor } from '../../../src/log';
 import { noMetrics } from '../../../src/metrics';
-import type { Clock } from '../../../src/runner/clock';
+import type { Clock } from '../../../src/clock';
 import type { RefreshResult } from '../../../src/runner/refresher';
 import { Wake } from '../../../src/runner/wake';
 import { refreshCycle, type LoopDeps } from '../../../src/runner/watch-loop';
