@@ -1,7 +1,8 @@
 /** What the in-process harnesses share: timing, a virtual clock, counting metrics, the fake's control API. */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSource, readConfig } from '../../src/cli/context';
+import { openStore } from '../../src/cli/open-store';
+import { readConfig } from '../../src/cli/session';
 import type { Logger, Redactor } from '../../src/log';
 import type { LoopMetrics } from '../../src/metrics';
 import type { Clock } from '../../src/clock';
@@ -99,7 +100,7 @@ export function print(result: unknown): void {
 export async function openWatch(dir: string, url: string, parts: { log: Logger; redactor: Redactor; clock: Clock; stop?: AbortSignal }) {
   const config = readConfig({ argv: [], env: process.env, cwd: dir, stdout: () => undefined }, { config: join(dir, 'ssm-render.yaml'), endpointUrl: url });
   const counted = countingMetrics();
-  const opened = await openSource(config, { metrics: counted.metrics, longRunning: true });
+  const opened = await openStore(config, { metrics: counted.metrics, longRunning: true });
   const { log, redactor, clock } = parts;
   const deps: LoopDeps = {
     refresher: new Refresher({ config, source: opened.source, log, redactor }),

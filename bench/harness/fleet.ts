@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
-import { LOOP_MAX_ATTEMPTS } from '../../src/cli/context';
+import { LOOP_MAX_ATTEMPTS } from '../../src/cli/open-store';
 import { createLogger, Redactor } from '../../src/log';
 import { realClock } from '../../src/clock';
 import { firstRender, watchLoop } from '../../src/runner/watch-loop';

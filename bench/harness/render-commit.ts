@@ -18,7 +18,8 @@
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSource, readConfig } from '../../src/cli/context';
+import { openStore } from '../../src/cli/open-store';
+import { readConfig } from '../../src/cli/session';
 import { createLogger, Redactor } from '../../src/log';
 import { commitFiles } from '../../src/output/commit';
 import { prepareTemplates, renderAll } from '../../src/render/render-all';
@@ -49,7 +50,7 @@ const between = (from: Mark, to: Mark): Timing => ({
  * and from the moment the path's parameters arrived to the end. Returns what it fetched.
  */
 async function renderFetching(base: Omit<RenderDeps, 'source'>): Promise<{ parameters: Parameter[]; timings: Record<string, Timing> }> {
-  const opened = await openSource(base.config);
+  const opened = await openStore(base.config);
   try {
     const real = opened.source as ParameterSource;
     let parameters: Parameter[] = [];
@@ -63,6 +64,7 @@ async function renderFetching(base: Omit<RenderDeps, 'source'>): Promise<{ param
         return parameters;
       },
       byNames: (names, options) => real.byNames(names, options),
+      notFound: (request) => real.notFound(request),
     };
     const start = mark();
     await renderOnce({ ...base, source });
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
   const first = fetched ? await renderFetching({ config, log, redactor: new Redactor() }) : undefined;
   if (first) results.push(first.timings);
   const parameters = first?.parameters ?? seedParameters();
-  const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map() };
+  const source: ParameterSource = { byPath: async () => [...parameters], byNames: async () => new Map(), notFound: () => undefined };
   for (let i = results.length; i < iterations; i++) {
     rmSync(out, { recursive: true, force: true });
     const redactor = new Redactor();

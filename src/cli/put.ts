@@ -2,7 +2,7 @@ import { PARAMETER_TIERS, PARAMETER_TYPES, type ParameterTier, type ParameterTyp
 import { oneOf } from '../config/one-of';
 import { ConfigError } from '../errors';
 import type { PutInput } from '../source/ssm-admin';
-import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { refuseInLocalMode } from './local-mode';
 import { resolveName } from './name-arguments';
 import { openStore } from './open-store';

@@ -184,3 +184,8 @@ export function resolveSettings(input: SettingsInput): Settings {
     baseDir: configFile ? dirname(configFile) : input.cwd,
   };
 }
+
+/** Where a relative name points, for messages: `/ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))`; undefined when the prefix or the env is not set. */
+export function describePath(settings: Settings): string | undefined {
+  return settings.pathKnown ? `${settings.path} (ENV=${settings.env.value} from ${settings.env.from})` : undefined;
+}

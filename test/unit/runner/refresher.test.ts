@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolveConfig } from '../../../src/config/config';
+import { ParameterNotFoundError } from '../../../src/errors';
 import { createLogger, Redactor } from '../../../src/log';
 import { Refresher } from '../../../src/runner/refresher';
 import type { FetchOptions, Parameter, ParameterSource } from '../../../src/source/types';
@@ -20,6 +21,7 @@ function memorySource(store: Map<string, Parameter>) {
       asked.push({ op: 'byNames', decrypt, names });
       return new Map(names.map((n) => [n, shown(store.get(n) as Parameter, decrypt)]));
     },
+    notFound: ({ path, keys }) => new ParameterNotFoundError(`not found under ${path}: ${keys.join(', ')}`, keys),
   };
   return { source, asked };
 }
