@@ -73,7 +73,7 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
     throw new ConfigError('No AWS region is set on the SSMClient passed in', { hint: 'create it with `new SSMClient({ region })`, or set AWS_REGION' });
   });
   const region: Resolved<string> = { value, from: own ? (settings.region?.from ?? SDK_REGION) : 'the SSMClient passed in' };
-  const site = { client, region: region.value, onCall: settings.onCall };
+  const site = { client, region: region.value, onCall: settings.onCall, endpoint: own ? settings.endpoint : undefined };
   const admin = ssmAdmin(site);
   return {
     source: ssmSource({ ...site, regionFrom: region.from }),

@@ -1,18 +1,15 @@
 import { GetParametersByPathCommand, GetParametersCommand, type Parameter as SdkParameter } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError, ServiceError } from '../errors';
-import { sendCommand, type CallObserver, type SsmSender } from './send';
+import { sendCommand, type CallSite } from './send';
 import { splitSelector } from '../parameter-naming';
 import { toParameter } from './sdk-parameter';
 import type { FetchOptions, NotFoundRequest, Parameter, ParameterSource } from './types';
 
 export type { CallObserver, SsmSender } from './send';
 
-export interface SsmSourceOptions {
-  readonly client: SsmSender;
-  readonly region: string | undefined;
+export interface SsmSourceOptions extends CallSite {
   /** Where the region came from (`AWS_REGION (environment)`), for messages. */
   readonly regionFrom?: string | undefined;
-  readonly onCall?: CallObserver | undefined;
 }
 
 const BATCH = 10;

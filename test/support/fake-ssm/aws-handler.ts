@@ -20,7 +20,25 @@ export interface AwsHandlerDeps {
   closing: AbortSignal;
 }
 
-type Reply = { result: Record<string, unknown> } | { drop: true };
+/** A body that is not the AWS JSON protocol's, as something in front of Parameter Store might send. */
+interface RawReply {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+type Reply = { result: Record<string, unknown> } | { drop: true } | { raw: RawReply };
+
+const HTML_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>The proxy could not reach the server.</p></body></html>\n';
+
+/** The real answer with a stray `x` before the first value: JSON.parse's message then quotes the value's first characters. */
+function corruptJson(result: Record<string, unknown>): RawReply {
+  const text = JSON.stringify(result);
+  const value = text.indexOf('"Value":');
+  const at = value >= 0 ? value + '"Value":'.length : Math.floor(text.length / 2);
+  return { status: 200, contentType: 'application/x-amz-json-1.1', body: `${text.slice(0, at)}x${text.slice(at)}` };
+}
 
 async function serve(deps: AwsHandlerDeps, operation: string, body: string): Promise<Reply> {
   const { ctx, faults, counters, bucket, closing } = deps;
@@ -33,6 +51,7 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string): Pro
   const decision = faults.decide(operation, (name) => prepared.touches(name));
   if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: closing });
   if (decision.failure?.kind === 'drop') return { drop: true };
+  if (decision.failure?.kind === 'html') return { raw: { status: decision.failure.status ?? 503, contentType: 'text/html; charset=utf-8', body: HTML_PAGE } };
   if (decision.failure) {
     const { kind, name } = decision.failure;
     const failure = faultError(kind, ctx.settings, operation, name ? parameterArn(ctx.settings, name) : prepared.resource());
@@ -42,6 +61,7 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string): Pro
   const denied = faults.kmsDenial(operation, outcome.decrypted);
   if (denied) throw kmsDeniedError(ctx.settings, denied.keyId);
   counters.decrypt(outcome.decrypted.length);
+  if (decision.failure?.kind === 'corrupt-json') return { raw: corruptJson(outcome.body) };
   return { result: outcome.body };
 }
 
@@ -63,7 +83,14 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse, deps:
     if (!operation) throw new AwsError('UnknownOperationException', 'The X-Amz-Target header is missing or does not name an AmazonSSM operation.');
     const reply = await serve(deps, operation, body);
     if ('drop' in reply) req.socket.destroy();
-    else sendResult(res, requestId, reply.result);
+    else if ('raw' in reply) {
+      res.writeHead(reply.raw.status, {
+        'Content-Type': reply.raw.contentType,
+        'Content-Length': Buffer.byteLength(reply.raw.body),
+        'x-amzn-RequestId': requestId,
+      });
+      res.end(reply.raw.body);
+    } else sendResult(res, requestId, reply.result);
   } catch (error) {
     if (deps.closing.aborted) {
       req.socket.destroy();

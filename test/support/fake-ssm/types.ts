@@ -1,7 +1,19 @@
 export type ParameterType = 'String' | 'StringList' | 'SecureString';
 
 export type FaultKind =
-  'throttle' | 'server-error' | 'latency' | 'drop' | 'access-denied' | 'kms-denied' | 'invalid-next-token' | 'expired-token' | 'unrecognized-client';
+  | 'throttle'
+  | 'server-error'
+  | 'latency'
+  | 'drop'
+  | 'access-denied'
+  | 'kms-denied'
+  | 'invalid-next-token'
+  | 'expired-token'
+  | 'unrecognized-client'
+  /** An HTML page (a proxy's, a captive portal's), HTTP `status` (default 503). */
+  | 'html'
+  /** The real answer, HTTP 200, with a stray character before the first value: not valid JSON. */
+  | 'corrupt-json';
 
 export interface FaultRule {
   /** An SSM operation name such as `GetParametersByPath`; absent matches every operation. */
@@ -13,6 +25,8 @@ export interface FaultRule {
   times?: number;
   /** The delay for `latency` rules. */
   latencyMs?: number;
+  /** The HTTP status of an `html` rule's page. */
+  status?: number;
 }
 
 export interface RateLimit {
