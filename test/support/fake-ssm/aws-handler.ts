@@ -5,7 +5,7 @@ import type { Counters } from './counters';
 import { AwsError, internalError } from './errors';
 import { faultError, kmsDeniedError } from './fault-errors';
 import type { Faults } from './faults';
-import { parameterArn } from './names';
+import { parameterArn } from './name-rules';
 import type { OperationContext } from './operations/context';
 import { OPERATIONS } from './operations';
 import { credential, parseInput, readBody, sendError, sendResult, targetOperation, type Credential } from './protocol';
