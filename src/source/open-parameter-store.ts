@@ -11,7 +11,7 @@ import { ssmSource } from './ssm';
 import type { ParameterSource } from './types';
 
 /** The client settings that belong to the retry policy, handed to `createSsmClient` as they are. */
-export type RetryOptions = Omit<SsmClientOptions, 'region' | 'regionFrom' | 'endpoint' | 'requestTimeoutMs'>;
+type RetryOptions = Omit<SsmClientOptions, 'region' | 'regionFrom' | 'endpoint' | 'requestTimeoutMs'>;
 
 export interface ParameterStoreSettings {
   /** The region and where it came from; undefined: the SDK's own lookup (the shared config file). */

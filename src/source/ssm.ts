@@ -5,8 +5,6 @@ import { splitSelector } from '../parameter-naming';
 import { toParameter } from './sdk-parameter';
 import type { FetchOptions, NotFoundRequest, Parameter, ParameterSource } from './types';
 
-export type { CallObserver, SsmSender } from './send';
-
 export interface SsmSourceOptions extends CallSite {
   /** Where the region came from (`AWS_REGION (environment)`), for messages. */
   readonly regionFrom?: string | undefined;
