@@ -1,7 +1,7 @@
 /**
- * Every error ssm-render raises carries a decision: the process exit code, whether the watch loop
- * may retry it, and a one-line hint for the person reading it. Messages name keys, paths and
- * settings, never a parameter value.
+ * Every error ssm-render raises carries a decision: the process exit code, whether it may pass by
+ * itself (`retryable`: the watch loop then retries it soon, see `retry/policy.ts`), and a one-line
+ * hint for the person reading it. Messages name keys, paths and settings, never a parameter value.
  */
 export type ExitCode = 2 | 3 | 4 | 5;
 
@@ -13,6 +13,7 @@ export interface ErrorDetails {
 export abstract class SsmRenderError extends Error {
   abstract readonly code: string;
   abstract readonly exitCode: ExitCode;
+  /** It may pass by itself (throttling, 5xx, a timeout, expired credentials), so a retry soon is worth it. */
   readonly retryable: boolean = false;
   readonly hint: string | undefined;
 

@@ -11,8 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
-import { LOOP_MAX_ATTEMPTS } from '../../src/cli/open-store';
 import { createLogger, Redactor } from '../../src/log';
+import { attemptsPerCall } from '../../src/retry/policy';
 import { realClock } from '../../src/clock';
 import { firstRender, watchLoop } from '../../src/runner/watch-loop';
 import { control, type countingMetrics, fakeStats, openWatch, print } from './common';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     intervalMs,
     jitter,
     retryMode: env['AWS_RETRY_MODE'] ?? 'standard',
-    attempts: Number(env['AWS_MAX_ATTEMPTS'] ?? LOOP_MAX_ATTEMPTS),
+    attempts: Number(env['AWS_MAX_ATTEMPTS'] ?? attemptsPerCall('long-running')),
     startup,
     steady,
     rotation,

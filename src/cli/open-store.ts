@@ -11,17 +11,9 @@ export interface OpenStore extends ParameterStoreConnection {
 
 export interface OpenStoreOptions {
   readonly metrics?: LoopMetrics | undefined;
-  /**
-   * For `watch` and `exec`: a refresh is in no hurry and the files stay good meanwhile, so a call
-   * throttled by the account's shared rate limit is retried longer than a one-shot render would.
-   */
+  /** For `watch` and `exec`: the retry policy's long-running caller (more attempts per call). */
   readonly longRunning?: boolean | undefined;
 }
-
-/** Attempts per call in `watch`/`exec` unless AWS_MAX_ATTEMPTS or the profile's `max_attempts` says. */
-export const LOOP_MAX_ATTEMPTS = 8;
-
-const THROTTLING = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 
 /** Open Parameter Store for the config (local dev mode: its local values, which know the keys the templates use). */
 export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<OpenStore> {
@@ -34,8 +26,8 @@ export async function openStore(config: Config, options: OpenStoreOptions = {}):
       metrics?.call(call.operation, call.outcome, call.decrypted);
     },
     retry: {
-      defaultMaxAttempts: options.longRunning ? LOOP_MAX_ATTEMPTS : undefined,
-      onAttemptError: metrics ? (name) => THROTTLING.has(name) && metrics.throttled() : undefined,
+      longRunning: options.longRunning,
+      onThrottled: metrics ? () => metrics.throttled() : undefined,
     },
   });
   return { ...store, stats };

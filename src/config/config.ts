@@ -1,5 +1,6 @@
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
+import { DEFAULT_BACKOFF_MS, DEFAULT_JITTER } from '../retry/policy';
 import { languageForPath, type EscapeName } from './language';
 import type { DIALECTS, FORMAT_NAMES } from './choices';
 import type { ConfigFile, SignalName, TemplateEntry } from './schema';
@@ -30,7 +31,7 @@ export interface WatchConfig {
   readonly jitter: number;
   /** Readiness fails when the last good refresh is older than this. */
   readonly maxStaleMs: number | undefined;
-  /** The first retry delay after a failed refresh; it doubles up to the interval. */
+  /** The first retry delay after a failure; `retry/policy.ts` says how it grows. */
   readonly backoffMs: number;
 }
 
@@ -75,7 +76,7 @@ export const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
 function watchConfig(file: ConfigFile['watch'] = {}): WatchConfig {
   const intervalMs = file.interval ?? DEFAULT_INTERVAL_MS;
-  return { intervalMs, jitter: file.jitter ?? 0.1, maxStaleMs: file.max_stale, backoffMs: Math.min(file.backoff ?? 5_000, intervalMs) };
+  return { intervalMs, jitter: file.jitter ?? DEFAULT_JITTER, maxStaleMs: file.max_stale, backoffMs: Math.min(file.backoff ?? DEFAULT_BACKOFF_MS, intervalMs) };
 }
 
 function onChangeConfig(file: ConfigFile['on_change'] = {}, baseDir: string): OnChangeConfig {

@@ -1,12 +1,13 @@
 import type { WatchConfig } from '../config/config';
 import type { DataSet } from '../data/dataset';
-import { isSsmRenderError } from '../errors';
+import { isSsmRenderError, ServiceError } from '../errors';
 import type { Logger } from '../log';
+import { delayAfterFailure, firstDelay, intervalDelay, retriedAtStartUp, startUpDelay } from '../retry/policy';
 import type { Clock } from '../clock';
+import { deadline } from './deadline';
 import type { LoopMetrics } from '../metrics';
 import type { RefreshResult } from './refresher';
 import type { RenderOutcome } from './render-once';
-import { firstDelay, nextDelay } from './schedule';
 import type { CallStats } from './stats';
 import type { Wake } from './wake';
 import type { WatchState } from './watch-state';
@@ -57,36 +58,58 @@ function recordSuccess(deps: LoopDeps, outcome: RenderOutcome): void {
 
 /**
  * The first render. Parameter Store or credentials may not be reachable yet (LocalStack booting, an
- * IAM role not yet bound): AWS errors (exit 3) are retried with backoff for up to `waitMs`, then the
- * last one is thrown. Config, render and write errors are thrown at once. Undefined when stopped.
+ * IAM role not yet bound): what the retry policy retries at start-up is tried again with backoff for
+ * up to `waitMs`, a bound that also cuts short the call in flight; then the last error is thrown.
+ * Config, render and write errors are thrown at once, as is any error with `waitMs` 0. Undefined
+ * when stopped.
  */
 export async function firstRender(deps: LoopDeps, waitMs: number): Promise<RenderOutcome | undefined> {
-  const deadline = deps.clock.now() + waitMs;
-  for (let attempt = 1; ; attempt++) {
-    deps.state.lastTick = deps.state.lastAttemptAt = deps.clock.now();
-    const started = performance.now();
-    try {
-      const result = await deps.refresher.refresh(deps.stop);
-      if (result.kind !== 'rendered') throw new Error('the first refresh must render');
-      recordSuccess(deps, result.outcome);
-      deps.metrics.refresh(result.outcome.written.length > 0 ? 'changed' : 'unchanged', performance.now() - started);
-      return result.outcome;
-    } catch (error) {
-      if (deps.stop.aborted) return undefined;
-      const remaining = deadline - deps.clock.now();
-      if (!isSsmRenderError(error) || error.exitCode !== 3 || remaining <= 0) throw error;
-      const { code, hint, message } = errorFields(error);
-      deps.metrics.failure(code);
-      const retryInMs = Math.min(remaining, Math.min(30_000, deps.watch.backoffMs) * 2 ** Math.min(attempt - 1, 10));
-      deps.log.warn({ code, hint, attempt, retryInMs }, `Parameter Store not usable yet, retrying: ${message}`);
-      await deps.clock.sleep(retryInMs, deps.stop);
-      if (deps.stop.aborted) return undefined;
+  // With no time to wait, the one attempt runs to its own end (as a one-shot render does).
+  const wait = waitMs > 0 ? deadline(deps.clock, deps.stop, waitMs, '--wait') : undefined;
+  const signal = wait?.signal ?? deps.stop;
+  let last: unknown;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      deps.state.lastTick = deps.state.lastAttemptAt = deps.clock.now();
+      const started = performance.now();
+      try {
+        const result = await deps.refresher.refresh(signal);
+        if (result.kind !== 'rendered') throw new Error('the first refresh must render');
+        recordSuccess(deps, result.outcome);
+        deps.metrics.refresh(result.outcome.written.length > 0 ? 'changed' : 'unchanged', performance.now() - started);
+        return result.outcome;
+      } catch (error) {
+        if (deps.stop.aborted) return undefined;
+        if (wait?.expired()) throw giveUp(deps, error, last, waitMs);
+        if (wait === undefined || !retriedAtStartUp(error)) throw error;
+        last = error;
+        const { code, hint, message } = errorFields(error);
+        deps.metrics.failure(code);
+        const retryInMs = startUpDelay(deps.watch, attempt, deps.random);
+        deps.log.warn({ code, hint, attempt, retryInMs }, `Parameter Store not usable yet, retrying: ${message}`);
+        await deps.clock.sleep(retryInMs, signal);
+        if (deps.stop.aborted) return undefined;
+        if (wait.expired()) throw giveUp(deps, undefined, last, waitMs);
+      }
     }
+  } finally {
+    wait?.close();
   }
 }
 
+/** `--wait` ran out: say so, and throw the last error Parameter Store gave, or what cut the render short. */
+function giveUp(deps: LoopDeps, error: unknown, last: unknown, waitMs: number): unknown {
+  deps.log.warn({ waitMs }, `Parameter Store not usable within --wait (${waitMs / 1000}s), giving up`);
+  if (isSsmRenderError(error)) return error;
+  if (isSsmRenderError(last)) return last;
+  return new ServiceError(`The first render did not finish within --wait (${waitMs / 1000}s)`, {
+    hint: 'check that Parameter Store answers (the network, AWS_ENDPOINT_URL / --endpoint-url, the region), or raise --wait',
+  });
+}
+
 /**
- * One refresh. A failure never touches the files: it is logged without values, counted, and retried.
+ * One refresh. A failure never touches the files: it is logged without values, counted, and retried
+ * (soon when it may pass by itself, else at the next interval: `delayAfterFailure`).
  * Returns how long to wait before the next one.
  */
 export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: 'timer' | 'signal'): Promise<number> {
@@ -95,7 +118,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
   state.lastTick = state.lastAttemptAt = startedAt;
   // After a good refresh the interval runs from start to start, so a slow refresh (throttling
   // retried by the SDK) does not push the next one past interval + jitter. Backoff runs from the failure.
-  const fromStart = () => Math.max(0, nextDelay(deps.watch, 0, deps.random) - (deps.clock.now() - startedAt));
+  const fromStart = () => Math.max(0, intervalDelay(deps.watch, deps.random) - (deps.clock.now() - startedAt));
   const started = performance.now();
   const calls = deps.stats?.total() ?? 0;
   const decryptions = deps.stats?.decryptions ?? 0;
@@ -131,7 +154,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
     state.lastErrorCode = code;
     metrics.failure(code);
     metrics.refresh('failed', performance.now() - started);
-    const retryInMs = nextDelay(deps.watch, state.consecutiveFailures, deps.random);
+    const retryInMs = delayAfterFailure(deps.watch, error, state.consecutiveFailures, deps.random);
     log.warn({ code, hint, failures: state.consecutiveFailures, retryInMs }, `refresh failed, keeping the last good files: ${message}`);
     return retryInMs;
   } finally {

@@ -11,6 +11,7 @@ import {
   type SsmRenderError,
 } from '../errors';
 import type { Resolved } from '../config/settings';
+import { isThrottled } from '../retry/policy';
 import { partitionOf } from './iam-policy';
 import { notJsonAnswer } from './not-json-answer';
 
@@ -30,7 +31,6 @@ interface AwsLikeError {
   code?: string;
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number; attempts?: number };
-  $retryable?: { throttling?: boolean };
 }
 
 const CREDENTIALS_REJECTED = new Set([
@@ -42,7 +42,6 @@ const CREDENTIALS_REJECTED = new Set([
   'MissingAuthenticationTokenException',
 ]);
 const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired']);
-const THROTTLED = new Set(['ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
 const WRITES = new Set(['PutParameter', 'DeleteParameter', 'DeleteParameters']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -110,7 +109,7 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
   }
   const write = writeOperationError(name, ctx, raw);
   if (write) return write;
-  if (THROTTLED.has(name) || error.$retryable?.throttling) {
+  if (isThrottled(error)) {
     const attempts = error.$metadata?.attempts;
     return new ThrottledError(`Parameter Store throttled ${ctx.operation}${attempts ? ` after ${attempts} attempts` : ''}`, {
       hint: 'the ~40 calls/s limit is shared by every GetParameter* caller in the account and region: raise AWS_MAX_ATTEMPTS, set AWS_RETRY_MODE=adaptive, or spread sidecars with watch.jitter',

@@ -1,9 +1,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { loadConfig } from '@smithy/core/config';
-import { NODE_MAX_ATTEMPT_CONFIG_OPTIONS } from '@smithy/core/retry';
 import { ConfigError } from '../errors';
+import { isThrottled } from '../retry/policy';
+import { sdkRetryConfig } from '../retry/sdk-strategy';
 
 export interface SsmClientOptions {
   /** Undefined lets the SDK look in the shared config file (`aws configure`); never instance metadata. */
@@ -13,19 +13,39 @@ export interface SsmClientOptions {
   /** Undefined lets the SDK find one itself (a profile's endpoint_url), or use AWS's. */
   readonly endpoint?: string | undefined;
   readonly requestTimeoutMs: number;
-  /**
-   * Attempts per call when neither AWS_MAX_ATTEMPTS nor the profile's `max_attempts` says; undefined
-   * keeps the SDK's default (3).
-   */
-  readonly defaultMaxAttempts?: number | undefined;
-  /** Called for every failed attempt, including those the SDK then retries (to count throttling). */
-  readonly onAttemptError?: ((errorName: string) => void) | undefined;
+  /** `watch` and `exec`: more attempts per call, as `retry/policy.ts` says. */
+  readonly longRunning?: boolean | undefined;
+  /** Called for every throttled attempt, including those the SDK then retries. */
+  readonly onThrottled?: (() => void) | undefined;
+}
+
+/** One call's failed attempts, as the deserializer saw them. */
+interface Attempts {
+  count: number;
+  last?: unknown;
+}
+
+const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
+
+/**
+ * A call abandoned because its signal timed out (a deadline such as `--wait`, whose abort reason is
+ * a TimeoutError) fails with what Parameter Store last said, not with "aborted": its last attempt's
+ * error, or a TimeoutError when no attempt had an answer yet. Any other abort (a stop) stays one.
+ */
+function atDeadline(error: unknown, attempts: Attempts): unknown {
+  if (!isAbort(error) || ((error as Error).cause as Error | undefined)?.name !== 'TimeoutError') return error;
+  const last = attempts.last as { $metadata?: { attempts?: number } } | undefined;
+  if (last === undefined)
+    return Object.assign(new Error('no answer before the deadline'), { name: 'TimeoutError', $metadata: { attempts: attempts.count + 1 } });
+  last.$metadata = { ...last.$metadata, attempts: attempts.count };
+  return last;
 }
 
 /**
- * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE)
- * and endpoint variables untouched (a long-running loop only raises the default number of
- * attempts); we add keep-alive and timeouts so that no call can hang forever.
+ * The SDK's own client with its credential chain, retry settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE,
+ * the profile's `max_attempts` and `retry_mode`) and endpoint variables; the retry policy sets the
+ * default attempts and gives each call a fresh retry budget. We add keep-alive and timeouts so that
+ * no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
   // The SDK's constructor throws a bare "Region is missing" for an empty one.
@@ -34,10 +54,7 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    // The SDK's own lookup (environment, then profile), only with another default.
-    ...(options.defaultMaxAttempts === undefined
-      ? {}
-      : { maxAttempts: loadConfig({ ...NODE_MAX_ATTEMPT_CONFIG_OPTIONS, default: options.defaultMaxAttempts }) }),
+    ...sdkRetryConfig(options.longRunning ? 'long-running' : 'one-shot'),
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),
       requestTimeout: options.requestTimeoutMs,
@@ -47,21 +64,38 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
       httpsAgent: new HttpsAgent(agentOptions),
     },
   });
-  const onAttemptError = options.onAttemptError;
-  if (onAttemptError) {
-    // Inside the retry middleware, around the deserializer: sees each attempt's parsed error.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          onAttemptError((error as Error)?.name ?? 'Error');
-          throw error;
+  const onThrottled = options.onThrottled;
+  const calls = new WeakMap<object, Attempts>();
+  // Outside the retry middleware: one call, whatever its attempts.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const attempts: Attempts = { count: 0 };
+      calls.set(context, attempts);
+      try {
+        return await next(args);
+      } catch (error) {
+        throw atDeadline(error, attempts);
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'ssmRenderCallDeadline' },
+  );
+  // Inside the retry middleware, around the deserializer: sees each attempt's parsed error.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const attempts = calls.get(context);
+        if (attempts && !isAbort(error)) {
+          attempts.count += 1;
+          attempts.last = error;
         }
-      },
-      { step: 'deserialize', priority: 'high', name: 'ssmRenderAttemptObserver' },
-    );
-  }
+        if (onThrottled && isThrottled(error)) onThrottled();
+        throw error;
+      }
+    },
+    { step: 'deserialize', priority: 'high', name: 'ssmRenderAttemptObserver' },
+  );
   try {
     await client.config.region();
   } catch (error) {

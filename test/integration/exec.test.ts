@@ -221,6 +221,22 @@ describe('exec', () => {
     expect(plain.logs.find(msg(/PID 1/))).toBeUndefined();
   });
 
+  it('never starts the child when Parameter Store throttles past --wait, and exits soon after it', async () => {
+    fake.inject({ kind: 'throttle' });
+    try {
+      const started = performance.now();
+      const cli = exec(['--wait', '3s'], appScript());
+      const exit = await cli.exited;
+      // Start-up of the built CLI and the exit: a loaded machine may add a few seconds.
+      expect(exit.atMs - started).toBeLessThan(3_000 + 6_000);
+      expect(exit.code).toBe(3);
+      expect(cli.logs.at(-1)).toMatchObject({ code: 'THROTTLED', exitCode: 3 });
+      expect(starts()).toEqual([]);
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
   it('never starts the child when the first render fails', async () => {
     fake.delete(`${PATH}DB/PASSWORD`);
     fake.delete(`${PATH}DB/USER`);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './protocol';
-import type { FakeSsm, FaultRule, PutOptions, RuntimeOptions } from './types';
+import type { FakeSsm, FaultRule, PutOptions, RoleOptions, RuntimeOptions } from './types';
 
 export const CONTROL_PREFIX = '/__fake/';
 
@@ -42,6 +42,10 @@ const ROUTES: Record<string, Route> = {
   'GET requests': (api) => ({ requests: api.requests() }),
   'POST reset-counters': (api) => api.resetCounters(),
   'POST options': (api, b) => api.setOptions(b as Partial<RuntimeOptions>),
+  'POST add-role': (api, { arn, ...role }) => api.addRole(str({ arn }, 'arn'), role as RoleOptions),
+  'POST restrict-access-key': (api, b) => api.restrictAccessKey(str(b, 'accessKeyId'), b['readablePaths'] as string[]),
+  'POST expire-credentials': (api, b) => ({ expired: api.expireCredentials(b['roleArn'] === undefined ? undefined : str(b, 'roleArn')) }),
+  'GET issued-credentials': (api) => ({ credentials: api.issuedCredentials() }),
   'GET health': () => ({}),
 };
 

@@ -6,6 +6,7 @@ export class Counters {
   private decrypted = 0;
   private log: RequestRecord[] = [];
 
+  /** Logs a call as it arrives; the record is kept as given, so the handler can add what it learns while serving it. */
   call(record: RequestRecord): void {
     this.byOperation[record.operation] = (this.byOperation[record.operation] ?? 0) + 1;
     this.log.push(record);

@@ -5,6 +5,10 @@ import type { FaultKind } from './types';
 
 const principal = (account: Account) => `arn:aws:sts::${account.accountId}:assumed-role/app/session`;
 
+export const expiredTokenError = () => new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
+
+export const unrecognizedClientError = () => new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+
 /** The error a failing fault rule produces; `drop` and `latency` have none. */
 export function faultError(kind: FaultKind, account: Account, operation: string, resource: string): AwsError | undefined {
   switch (kind) {
@@ -15,9 +19,9 @@ export function faultError(kind: FaultKind, account: Account, operation: string,
     case 'invalid-next-token':
       return invalidNextToken();
     case 'expired-token':
-      return new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
+      return expiredTokenError();
     case 'unrecognized-client':
-      return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+      return unrecognizedClientError();
     case 'access-denied':
       return new AwsError(
         'AccessDeniedException',

@@ -62,7 +62,15 @@ export class Faults {
 
   /** Decides the faults of a call to `operation`, using up the rules that apply. */
   decide(operation: string, touches: (name: string) => boolean): FaultDecision {
-    const matching = this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name)));
+    return this.settle(this.matching(operation, (rule) => rule.kind !== 'kms-denied' && (rule.name === undefined || touches(rule.name))));
+  }
+
+  /** Like decide, for an operation only rules that name it apply to (STS's AssumeRole: a rule for every SSM call leaves it alone). */
+  decideNamed(operation: string): FaultDecision {
+    return this.settle(this.matching(operation, (rule) => rule.operation === operation && rule.kind !== 'kms-denied'));
+  }
+
+  private settle(matching: ActiveRule[]): FaultDecision {
     const latency = matching.filter((a) => a.rule.kind === 'latency');
     const failure = matching.find((a) => a.rule.kind !== 'latency');
     for (const active of [...latency, ...(failure ? [failure] : [])]) this.use(active);

@@ -1,2 +1,15 @@
 export { startFakeSsm } from './start';
-export type { FakeSsm, FakeSsmOptions, FakeSsmStats, FaultKind, FaultRule, ParameterType, PutOptions, RateLimit, RequestRecord, RuntimeOptions } from './types';
+export type {
+  FakeSsm,
+  FakeSsmOptions,
+  FakeSsmStats,
+  FaultKind,
+  FaultRule,
+  IssuedCredentials,
+  ParameterType,
+  PutOptions,
+  RateLimit,
+  RequestRecord,
+  RoleOptions,
+  RuntimeOptions,
+} from './types';

@@ -16,21 +16,38 @@ export interface Credential {
   region: string;
 }
 
-/** The SigV4 credential scope of the request (the signature itself is not verified). */
-export function credential(req: IncomingMessage): Credential {
-  const header = req.headers.authorization;
-  if (!header) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+export interface SigningScope extends Credential {
+  service: string;
+}
+
+/** The SigV4 credential scope of an Authorization header (the signature itself is not verified): missing, malformed, or its parts. */
+export function signingScope(header: string | undefined): SigningScope | 'missing' | 'malformed' {
+  if (!header) return 'missing';
   const match = SIGV4.exec(header);
-  if (!match) {
+  if (!match) return 'malformed';
+  const [, accessKeyId = '', , region = '', service = ''] = match;
+  return { accessKeyId, region, service };
+}
+
+/** The SigV4 credential of an SSM request, or the error SSM gives. */
+export function credential(req: IncomingMessage): Credential {
+  const scope = signingScope(req.headers.authorization);
+  if (scope === 'missing') throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (scope === 'malformed') {
     throw new AwsError(
       'IncompleteSignatureException',
       `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters in the AWS4-HMAC-SHA256 format.`,
     );
   }
-  const [, accessKeyId = '', , region = '', service] = match;
-  if (service !== 'ssm') throw new AwsError('InvalidSignatureException', "Credential should be scoped to correct service: 'ssm'. ");
-  return { accessKeyId, region };
+  if (scope.service !== 'ssm') throw new AwsError('InvalidSignatureException', "Credential should be scoped to correct service: 'ssm'. ");
+  return { accessKeyId: scope.accessKeyId, region: scope.region };
 }
+
+/** The `X-Amz-Security-Token` of a request signed with temporary credentials. */
+export const securityToken = (req: IncomingMessage): string | undefined => {
+  const token = req.headers['x-amz-security-token'];
+  return Array.isArray(token) ? token[0] : token;
+};
 
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { ciphertext } from './ciphertext';
 import { CONTROL_PREFIX, handleControl } from './control';
 import { Counters } from './counters';
 import { Faults } from './faults';
+import { Iam } from './iam';
 import { nameError } from './name-rules';
 import { applyOptions, defaultSettings, validatePort } from './options';
 import type { OperationContext } from './operations/context';
@@ -13,14 +14,26 @@ import { TokenCodec } from './pagination';
 import { TokenBucket } from './rate-limit';
 import { listen } from './server';
 import { ParameterStore } from './store';
+import { handleSts, isQueryRequest } from './sts/handler';
 import type { FakeSsm, FakeSsmOptions, PutOptions } from './types';
 
-/** Starts the fake Parameter Store on 127.0.0.1 and returns its URL and its test handles. */
+// Each fake's identities, so that another fake can share them (`sharedIam`).
+const IAM_OF = new WeakMap<FakeSsm, Iam>();
+
+function sharedIam(other: FakeSsm | undefined): Iam {
+  if (other === undefined) return new Iam();
+  const iam = IAM_OF.get(other);
+  if (!iam) throw new TypeError('Expected the `sharedIam` option to be a fake returned by startFakeSsm()');
+  return iam;
+}
+
+/** Starts the fake Parameter Store (and STS, on the same URL) on 127.0.0.1 and returns its URL and its test handles. */
 export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSsm> {
   const port = validatePort(options);
   const settings = defaultSettings();
-  const { port: _port, ...runtime } = options;
+  const { port: _port, sharedIam: other, ...runtime } = options;
   applyOptions(settings, runtime);
+  const iam = sharedIam(other);
   const key = randomBytes(32);
   const store = new ParameterStore();
   const ctx: OperationContext = { store, settings, tokens: new TokenCodec(key), cipher: (name, version) => ciphertext(key, name, version) };
@@ -61,13 +74,21 @@ export async function startFakeSsm(options: FakeSsmOptions = {}): Promise<FakeSs
     requests: () => counters.requests(),
     resetCounters: () => counters.reset(),
     setOptions: (changes) => applyOptions(settings, changes),
+    addRole: (arn, roleOptions) => iam.addRole(arn, roleOptions),
+    restrictAccessKey: (accessKeyId, readablePaths) => iam.restrictAccessKey(accessKeyId, readablePaths),
+    expireCredentials: (roleArn) => iam.expireCredentials(roleArn),
+    issuedCredentials: () => iam.issued(),
     close: async () => undefined,
   };
+  IAM_OF.set(api, iam);
 
   const server = await listen(
     port,
-    (req, res) =>
-      req.url?.startsWith(CONTROL_PREFIX) ? handleControl(req, res, api) : handleAws(req, res, { ctx, faults, counters, bucket, closing: closing.signal }),
+    (req, res) => {
+      if (req.url?.startsWith(CONTROL_PREFIX)) return handleControl(req, res, api);
+      if (isQueryRequest(req)) return handleSts(req, res, { iam, settings, faults, counters, closing: closing.signal });
+      return handleAws(req, res, { ctx, faults, counters, bucket, iam, closing: closing.signal });
+    },
     () => closing.abort(),
   );
   api.url = server.url;

@@ -16,7 +16,10 @@ export type FaultKind =
   | 'corrupt-json';
 
 export interface FaultRule {
-  /** An SSM operation name such as `GetParametersByPath`; absent matches every operation. */
+  /**
+   * An SSM operation name such as `GetParametersByPath`, or `AssumeRole`; absent matches every SSM
+   * operation (an STS call only sees the rules that name it).
+   */
   operation?: string;
   /** A parameter name (no selector); matches when the request touches that parameter. */
   name?: string;
@@ -46,9 +49,44 @@ export interface FakeSsmOptions {
   emptyPages?: number;
   latencyMs?: number;
   rateLimit?: RateLimit;
+  /**
+   * Another fake whose roles, issued credentials and key restrictions this one shares, as the
+   * regions of one account share IAM: credentials its STS issued sign calls to this one.
+   */
+  sharedIam?: FakeSsm;
 }
 
-export type RuntimeOptions = Omit<FakeSsmOptions, 'port'>;
+export type RuntimeOptions = Omit<FakeSsmOptions, 'port' | 'sharedIam'>;
+
+/** Who may assume a role, and what its credentials may do. */
+export interface RoleOptions {
+  /** The access keys the trust policy lets assume it; absent: any caller. */
+  trustedAccessKeys?: string[];
+  /** The `sts:ExternalId` the trust policy requires; absent: none (one sent anyway is ignored, as AWS does). */
+  externalId?: string;
+  /**
+   * The lifetime of the credentials issued, whatever the request asked: a test knob below AWS's
+   * 900-second minimum, so that a test sees credentials expire and refresh.
+   */
+  durationSeconds?: number;
+  /** The role's MaxSessionDuration (default 3600): a longer DurationSeconds is a ValidationError. */
+  maxSessionDuration?: number;
+  /**
+   * Parameter name prefixes the role's credentials may touch, like IAM's `parameter/PREFIX*`
+   * (end one with `/` to mean a path); any other resource is AccessDeniedException. Absent: any.
+   */
+  readablePaths?: string[];
+}
+
+/** Temporary credentials the fake's STS issued (never the secret or the token). */
+export interface IssuedCredentials {
+  accessKeyId: string;
+  roleArn: string;
+  sessionName: string;
+  externalId?: string;
+  /** ISO 8601, as STS announced it. */
+  expiration: string;
+}
 
 export interface PutOptions {
   type?: ParameterType;
@@ -62,6 +100,8 @@ export interface RequestRecord {
   accessKeyId?: string;
   /** The region of the SigV4 credential scope. */
   region?: string;
+  /** The ARNs an IAM check of the call names: parameters or a path for SSM, the role for AssumeRole. */
+  resources?: string[];
   at: number;
 }
 
@@ -86,5 +126,12 @@ export interface FakeSsm {
   requests(): RequestRecord[];
   resetCounters(): void;
   setOptions(o: Partial<RuntimeOptions>): void;
+  /** A role that the fake's STS AssumeRole (Query protocol, same URL) lets callers assume. */
+  addRole(arn: string, options?: RoleOptions): void;
+  /** Lets `accessKeyId` (long-term keys) touch only parameters under these prefixes, as `readablePaths` does for a role. */
+  restrictAccessKey(accessKeyId: string, readablePaths: string[]): void;
+  /** Expires every credential issued (for one role) now; returns how many. */
+  expireCredentials(roleArn?: string): number;
+  issuedCredentials(): IssuedCredentials[];
   close(): Promise<void>;
 }

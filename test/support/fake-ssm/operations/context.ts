@@ -28,6 +28,8 @@ export interface Operation<Request> {
   touches(request: Request, name: string, ctx: OperationContext): boolean;
   /** The resource an IAM denial of this request names. */
   resource(request: Request, ctx: OperationContext): string;
+  /** Every resource IAM checks, when the request names more than one (GetParameters); default: `resource`. */
+  resources?(request: Request, ctx: OperationContext): string[];
   run(request: Request, ctx: OperationContext): Outcome;
 }
 
@@ -35,6 +37,7 @@ export interface Operation<Request> {
 export interface Prepared {
   touches(name: string): boolean;
   resource(): string;
+  resources(): string[];
   run(): Outcome;
 }
 
@@ -47,6 +50,7 @@ export function define<Request>(operation: Operation<Request>): Handler {
     return {
       touches: (name) => operation.touches(request, name, ctx),
       resource: () => operation.resource(request, ctx),
+      resources: () => operation.resources?.(request, ctx) ?? [operation.resource(request, ctx)],
       run: () => operation.run(request, ctx),
     };
   };

@@ -12,6 +12,7 @@ export const getParameters = define({
   },
   touches: (req, name) => req.names.some((n) => parseSelector(n).name === name),
   resource: (req, ctx) => parameterArn(ctx.settings, parseSelector(req.names[0] ?? '').name),
+  resources: (req, ctx) => req.names.map((n) => parameterArn(ctx.settings, parseSelector(n).name)),
   run(req, ctx) {
     const decrypted: Decryption[] = [];
     const parameters: Record<string, unknown>[] = [];
