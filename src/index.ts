@@ -24,8 +24,7 @@ export type { GetParameterOptions, GetParametersByPathOptions, ParameterStoreOpt
 export { loadConfig } from './library/load-config';
 export type { ConfigMeta, ConfigSettings, LoadConfigOptions, LoadedConfig } from './library/load-config';
 
-export type { ParameterTier } from './source/ssm-admin';
-export type { ParameterType } from './source/types';
+export type { ParameterTier, ParameterType } from './config/choices';
 export type { Resolved } from './config/settings';
 
 /**

@@ -11,7 +11,7 @@ export const HTTP_KINDS = [
   'reset',
   'truncated',
   'invalid-json',
-  'html-503',
+  'html',
   'invalid-next-token',
   'access-denied',
   'kms-denied',

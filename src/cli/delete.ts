@@ -1,5 +1,5 @@
 import { ParameterNotFoundError, SsmRenderError } from '../errors';
-import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { resolveName } from './name-arguments';
 import { explainNotFound } from './not-found';
 import { openStore } from './open-store';

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { runExec } from '../runner/exec';
-import type { World } from './context';
+import type { World } from './session';
 import { openLoop, type LoopOptions } from './loop';
 import { STOP_SIGNALS } from './stop-signals';
 

@@ -1,17 +1,18 @@
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Config } from '../config/config';
+import { describePath, type Resolved } from '../config/settings';
 import { ConfigError } from '../errors';
 import { checkLocal, checkParameters, failed, ok, type HealthCheck } from '../runner/health-checks';
 import { findCredentials, findEndpoint } from '../source/client-info';
-import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { formatHealthJson, formatHealthText, summarize, type SettingLine } from './health-format';
-import { describeSettingsPath } from './name-arguments';
 import { openStore, type OpenStore } from './open-store';
 
 interface HealthOptions extends CommonOptions {
   readonly json?: boolean;
 }
 
-function settingLines(config: Config, sdkRegion: string | undefined): SettingLine[] {
+function settingLines(config: Config, region: Resolved<string> | undefined): SettingLine[] {
   const s = config.settings;
   const line = (name: string, value: string | boolean | undefined, from: string | undefined): SettingLine => ({
     name,
@@ -22,7 +23,7 @@ function settingLines(config: Config, sdkRegion: string | undefined): SettingLin
     line('USE_PARAMETER_STORE', s.useParameterStore.value, s.useParameterStore.from),
     line('LOCAL_DEV_MODE', s.localDevMode.value, s.localDevMode.from),
     line('ENV', s.env.value, s.env.from),
-    line('AWS_REGION', s.region?.value ?? sdkRegion, s.region?.from ?? (sdkRegion ? "the SDK's shared config (aws configure)" : undefined)),
+    line('AWS_REGION', s.region?.value ?? region?.value, s.region?.from ?? region?.from),
     line('PARAMETER_STORE_PREFIX', s.prefix.value, s.prefix.from),
     line('config file', s.configFile ?? '(none)', '-'),
     line('.env files', s.envFiles.join(', ') || '(none)', '-'),
@@ -30,7 +31,7 @@ function settingLines(config: Config, sdkRegion: string | undefined): SettingLin
 }
 
 /** The AWS checks in order; each one that fails stops those that need it. */
-async function awsChecks(world: World, config: Config, onRegion: (region: string) => void, sawValue: (v: string) => void): Promise<HealthCheck[]> {
+async function awsChecks(world: World, config: Config, onRegion: (region: Resolved<string>) => void, sawValue: (v: string) => void): Promise<HealthCheck[]> {
   const s = config.settings;
   const checks: HealthCheck[] = [];
   let store: OpenStore;
@@ -39,12 +40,15 @@ async function awsChecks(world: World, config: Config, onRegion: (region: string
   } catch (error) {
     return [failed('region', error)];
   }
+  // Outside local dev mode the store has a client and a region.
+  const client = store.client as SSMClient;
+  const region = store.region as Resolved<string>;
   try {
-    onRegion(store.region);
-    checks.push(ok('region', `${store.region} (from ${s.region?.from ?? "the SDK's shared config"})`));
-    const endpoint = await findEndpoint(store.client, s.endpoint, world.env, store.region);
+    onRegion(region);
+    checks.push(ok('region', `${region.value} (from ${region.from})`));
+    const endpoint = await findEndpoint(client, s.endpoint, world.env, region.value);
     checks.push(ok('endpoint', `${endpoint.value} (from ${endpoint.from})`));
-    const where = describeSettingsPath(s);
+    const where = describePath(s);
     if (where === undefined) {
       checks.push(
         failed(
@@ -58,7 +62,7 @@ async function awsChecks(world: World, config: Config, onRegion: (region: string
       checks.push(ok('path', `${where}; prefix from ${s.prefix.from}`));
     }
     try {
-      checks.push(ok('credentials', `found: ${(await findCredentials(store.client, world.env)).description}`));
+      checks.push(ok('credentials', `found: ${(await findCredentials(client, world.env)).description}`));
     } catch (error) {
       return [...checks, failed('credentials', error)];
     }
@@ -69,20 +73,30 @@ async function awsChecks(world: World, config: Config, onRegion: (region: string
   }
 }
 
+/** Local dev mode: the local values only, no AWS call. */
+async function localChecks(config: Config): Promise<HealthCheck[]> {
+  const store = await openStore(config);
+  try {
+    return await checkLocal(config, store.source);
+  } finally {
+    store.close();
+  }
+}
+
 /** `ssm-render health-check`: settings and where they came from, then every check; exit 0 only when all pass. */
 export async function healthCheckCommand(world: World, options: HealthOptions): Promise<number> {
   const { redactor } = await openSession(world, options);
   const config = readConfig(world, options, { requirePath: false });
-  let sdkRegion: string | undefined;
+  let region: Resolved<string> | undefined;
   const checks = config.settings.local.value
-    ? await checkLocal(config)
+    ? await localChecks(config)
     : await awsChecks(
         world,
         config,
-        (r) => (sdkRegion = r),
+        (r) => (region = r),
         (value) => redactor.add([{ value, secure: true }]),
       );
-  const report = summarize(config.settings.local.value, settingLines(config, sdkRegion), checks);
+  const report = summarize(config.settings.local.value, settingLines(config, region), checks);
   world.stdout(options.json ? formatHealthJson(report) : formatHealthText(report));
   return report.exitCode;
 }

@@ -1,23 +1,12 @@
 import { ConfigError } from '../errors';
 import { buildPolicy, kmsKeyArnProblem } from '../source/iam-policy';
-import { createSsmClient } from '../source/ssm-client';
-import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { resolveRegion } from '../source/open-parameter-store';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 
 interface PolicyOptions extends CommonOptions {
   readonly readWrite?: boolean;
   readonly kmsKeyArn?: string;
   readonly accountId?: string;
-}
-
-/** The region as the SDK would resolve it (flags, variables, config file, then `aws configure`); no network. */
-async function resolveRegion(region: string | undefined): Promise<string> {
-  if (region !== undefined) return region;
-  const client = await createSsmClient({ region: undefined, endpoint: undefined, requestTimeoutMs: 1_000 });
-  try {
-    return await client.config.region();
-  } finally {
-    client.destroy();
-  }
 }
 
 /** `ssm-render iam-policy`: the least-privilege policy for the resolved prefix, env and region, as JSON. */
@@ -38,9 +27,9 @@ export async function iamPolicyCommand(world: World, options: PolicyOptions): Pr
   }
   const account = options.accountId ?? '*';
   if (account !== '*' && !/^\d{12}$/.test(account)) throw new ConfigError(`Expected \`--account-id\` to be 12 digits, got \`${account}\``);
-  const region = await resolveRegion(config.settings.region?.value);
+  const region = await resolveRegion(config.settings.region);
   const policy = buildPolicy({
-    region,
+    region: region.value,
     account,
     path: config.settings.path,
     parameters: [...config.parameters.values()],

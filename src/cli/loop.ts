@@ -5,13 +5,14 @@ import type { Logger } from '../log';
 import { noMetrics } from '../metrics';
 import { abandonInFlightTemps } from '../output/commit';
 import { ReadyFile } from '../output/ready-file';
-import { realClock } from '../runner/clock';
+import { realClock } from '../clock';
 import { Refresher } from '../runner/refresher';
 import { Wake } from '../runner/wake';
 import type { LoopDeps } from '../runner/watch-loop';
 import { WatchState } from '../runner/watch-state';
 import { startHealthServer, type HealthServer } from '../server/health-server';
-import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+import { openStore } from './open-store';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { STOP_SIGNALS } from './stop-signals';
 
 export interface LoopOptions extends CommonOptions {
@@ -63,7 +64,7 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   const waitMs = durationFlag('--wait', options.wait, 60_000, ANY_DURATION);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;
-  const opened = await openSource(config, { metrics, longRunning: true });
+  const opened = await openStore(config, { metrics, longRunning: true });
   const clock = realClock;
   const state = new WatchState(clock.now(), config.watch.maxStaleMs);
   const stop = new AbortController();

@@ -1,7 +1,7 @@
 import { assignEnvNames } from '../data/keys';
 import { RenderError } from '../errors';
 import { getFormat, Unrepresentable, type Entry } from '../render/formats';
-import type { ParameterType } from '../source/types';
+import type { ParameterType } from '../config/choices';
 import { textTable } from './text-table';
 
 /** One row of `ls`: a parameter (or, in local dev mode, a key of the merged data). */

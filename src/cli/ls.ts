@@ -1,14 +1,14 @@
 import type { Config } from '../config/config';
 import { oneOf } from '../config/one-of';
 import { ConfigError, ParameterNotFoundError } from '../errors';
-import { loadData } from '../runner/load-data';
-import { withTrailingSlash } from '../source/names';
+import { withTrailingSlash } from '../parameter-naming';
 import type { Parameter } from '../source/types';
-import { openSession, readConfig, type CommonOptions, type World } from './context';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { formatDocument, formatJson, formatTable, LS_FORMATS, type Listed, type LsFormat } from './ls-format';
-import { explainNotFound } from './not-found';
 import { openStore, type OpenStore } from './open-store';
-import { describeSettingsPath, resolvePath } from './name-arguments';
+import { resolvePath } from './name-arguments';
+import { describePath, type Settings } from '../config/settings';
+import { withNearMisses } from '../source/near-misses';
 
 interface LsOptions extends CommonOptions {
   readonly recursive?: boolean;
@@ -59,37 +59,50 @@ function localPrefix(raw: string | undefined, settings: Config['settings']): str
   return full.slice(settings.path.length);
 }
 
-/** Local dev mode: the merged data (environment, .env files, defaults files and values). */
-async function fromLocal(config: Config, raw: string | undefined, options: LsOptions): Promise<Listing> {
+/** The named `parameters:` that have a local value, by key (a missing one is no error for a listing). */
+async function localNamed(store: OpenStore, config: Config): Promise<Array<[string, Parameter]>> {
+  const found: Array<[string, Parameter]> = [];
+  for (const [key, name] of config.parameters) {
+    const p = await store.source.byNames([name]).then(
+      (m) => m.get(name),
+      (error: unknown) => {
+        if (error instanceof ParameterNotFoundError) return undefined;
+        throw error;
+      },
+    );
+    if (p) found.push([key, p]);
+  }
+  return found;
+}
+
+/** Local dev mode: the local values (environment, .env files, defaults files and values) and where each came from. */
+async function fromLocal(store: OpenStore, config: Config, raw: string | undefined, options: LsOptions): Promise<Listing> {
   const prefix = localPrefix(raw, config.settings);
-  const data = await loadData(config, undefined, undefined, { checkRequired: false });
+  const base = config.settings.path;
+  const underPath = (await store.source.byPath(base, { recursive: true })).map((p): [string, Parameter] => [p.name.slice(base.length), p]);
   const items: Listed[] = [];
   const subPaths = new Set<string>();
-  for (const [key, e] of data.entries) {
+  for (const [key, p] of [...underPath, ...(await localNamed(store, config))]) {
     if (!key.startsWith(prefix)) continue;
     const rest = key.slice(prefix.length);
     if (!options.recursive && rest.includes('/')) {
       subPaths.add(`${prefix}${rest.split('/')[0]}/`);
       continue;
     }
-    items.push({ name: key, key: rest, type: e.type, from: `${e.origin} (${e.layer})`, value: options.showValues ? e.value : undefined });
+    items.push({ name: key, key: rest, type: p.type, from: `${p.origin} (${p.layer})`, value: options.showValues ? p.value : undefined });
   }
   return { items, subPaths: [...subPaths] };
 }
 
-async function fromParameterStore(config: Config, rawPath: string | undefined, options: LsOptions): Promise<Listing> {
-  const path = resolvePath(rawPath, config.settings);
-  const store = await openStore(config);
-  try {
-    const listing = await fromStore(store, path, options);
-    if (listing.items.length === 0 && listing.subPaths.length === 0) {
-      const where = path === config.settings.path ? (describeSettingsPath(config.settings) ?? path) : path;
-      throw await explainNotFound(new ParameterNotFoundError(`Parameter not found: nothing under ${where}`, [path]), config.settings, store.nearMisses);
-    }
-    return listing;
-  } finally {
-    store.close();
+/** Parameter Store: a path with nothing under it is "Parameter not found", with the region read and the envs that do hold parameters. */
+async function fromParameterStore(store: OpenStore, settings: Settings, path: string, options: LsOptions): Promise<Listing> {
+  const listing = await fromStore(store, path, options);
+  if (listing.items.length === 0 && listing.subPaths.length === 0) {
+    const where = path === settings.path ? (describePath(settings) ?? path) : path;
+    const empty = store.source.notFound({ path, where, keys: [] }) ?? new ParameterNotFoundError(`Parameter not found: nothing under ${where}`, [path]);
+    throw await withNearMisses(empty, store.nearMisses, settings.pathKnown ? { prefix: settings.prefix.value, env: settings.env.value } : {});
   }
+  return listing;
 }
 
 function chooseFormat(value: string | undefined): LsFormat {
@@ -103,7 +116,15 @@ export async function lsCommand(world: World, rawPath: string | undefined, optio
   const { redactor } = await openSession(world, options);
   const config = readConfig(world, options, { requirePath: false });
   const local = config.settings.local.value;
-  const listing = local ? await fromLocal(config, rawPath, options) : await fromParameterStore(config, rawPath, options);
+  // A bad PATH is refused before Parameter Store is opened.
+  const path = local ? undefined : resolvePath(rawPath, config.settings);
+  const store = await openStore(config);
+  let listing: Listing;
+  try {
+    listing = path === undefined ? await fromLocal(store, config, rawPath, options) : await fromParameterStore(store, config.settings, path, options);
+  } finally {
+    store.close();
+  }
   redactor.add(listing.items.map((i) => ({ value: i.value ?? '', secure: i.type === 'SecureString' })));
   const items = [...listing.items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const show = { showValues: options.showValues === true };

@@ -1,14 +1,16 @@
 import type { Settings } from '../config/settings';
 import { ConfigError } from '../errors';
-import { nameProblem, pathProblem, type NameUse } from '../source/names';
+import { nameProblem, pathProblem, type NameUse } from '../parameter-naming';
 
 /**
  * A NAME on the command line: one starting with `/` is a full parameter name; anything else is a
  * key relative to `/<prefix>/<env>/` (`MYSQL/PASSWORD` -> `/ELASMETRICS/STAGING/MYSQL/PASSWORD`).
+ * Local dev mode answers keys, so there a key needs no prefix or env: it goes under the placeholder path.
  */
 export function resolveName(raw: string, settings: Settings, use: NameUse): string {
   let name = raw;
   if (!raw.startsWith('/')) {
+    if (!settings.pathKnown && settings.local.value) return `${settings.path}${raw}`;
     if (!settings.pathKnown) {
       throw new ConfigError(`\`${raw}\` is a key relative to /<prefix>/<env>/, but the prefix or the env is not set`, {
         hint: 'give the full name (starting with /), or set PARAMETER_STORE_PREFIX and ENV (or --prefix and --env)',
@@ -36,9 +38,4 @@ export function resolvePath(raw: string | undefined, settings: Settings): string
   const problem = pathProblem(full);
   if (problem !== undefined) throw new ConfigError(`\`${raw}\` cannot be a parameter path: ${problem}`, { hint: 'e.g. /ELASMETRICS/STAGING/ or MYSQL' });
   return full.endsWith('/') ? full : `${full}/`;
-}
-
-/** Where a relative name points, for messages: `/ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))`. */
-export function describeSettingsPath(settings: Settings): string | undefined {
-  return settings.pathKnown ? `${settings.path} (ENV=${settings.env.value} from ${settings.env.from})` : undefined;
 }

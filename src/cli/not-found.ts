@@ -1,7 +1,6 @@
-import type { Settings } from '../config/settings';
+import { describePath, type Settings } from '../config/settings';
 import { ParameterNotFoundError } from '../errors';
 import { withNearMisses, type NearMissFinder } from '../source/near-misses';
-import { describeSettingsPath } from './name-arguments';
 
 /** The `ls` that shows what is beside `name`: relative to `/<prefix>/<env>/` when under it. */
 function lsBeside(name: string, settings: Settings): string {
@@ -22,8 +21,10 @@ export async function explainNotFound(
   finder: NearMissFinder | undefined,
   command: 'read' | 'delete' = 'read',
 ): Promise<ParameterNotFoundError> {
+  // Local dev mode's misses already name the variables to set; Parameter Store's get the path and the near misses.
+  if (settings.local.value) return error;
   const name = error.names[0] ?? '';
-  const where = describeSettingsPath(settings);
+  const where = describePath(settings);
   const underPath = where !== undefined && name.startsWith(settings.path);
   const next = command === 'delete' ? `; \`${lsBeside(name, settings)}\` lists the names there` : '';
   const hint = underPath

@@ -1,29 +1,34 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Config } from '../config/config';
-import { createSsmClient } from '../source/ssm-client';
-import { ssmSource } from '../source/ssm';
-import { ssmAdmin, type ParameterAdmin } from '../source/ssm-admin';
-import { nearMissFinder, type NearMissFinder } from '../source/near-misses';
-import type { ParameterSource } from '../source/types';
+import type { LoopMetrics } from '../metrics';
+import { templateReferences } from '../render/referenced-keys';
+import { CallStats } from '../runner/stats';
+import { openParameterStore, parameterStoreSettings, type ParameterStoreConnection } from '../source/open-parameter-store';
 
-/** Everything the admin commands use of Parameter Store, over one SDK client. */
-export interface OpenStore {
-  readonly client: SSMClient;
-  readonly region: string;
-  readonly source: ParameterSource;
-  readonly admin: ParameterAdmin;
-  readonly nearMisses: NearMissFinder;
-  close(): void;
+/** Parameter Store as every command opens it, or in local dev mode the local values; with the calls counted. */
+export interface OpenStore extends ParameterStoreConnection {
+  readonly stats: CallStats;
 }
 
-export async function openStore(config: Config): Promise<OpenStore> {
-  const client = await createSsmClient({
-    region: config.settings.region?.value,
-    endpoint: config.settings.endpoint?.value,
-    requestTimeoutMs: config.requestTimeoutMs,
+export interface OpenStoreOptions {
+  readonly metrics?: LoopMetrics | undefined;
+  /** For `watch` and `exec`: the retry policy's long-running caller (more attempts per call). */
+  readonly longRunning?: boolean | undefined;
+}
+
+/** Open Parameter Store for the config (local dev mode: its local values, which know the keys the templates use). */
+export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<OpenStore> {
+  const stats = new CallStats();
+  const metrics = options.metrics;
+  const store = await openParameterStore({
+    ...parameterStoreSettings(config, { templates: () => templateReferences(config.templates) }),
+    onCall: (call) => {
+      stats.record(call);
+      metrics?.call(call.operation, call.outcome, call.decrypted);
+    },
+    retry: {
+      longRunning: options.longRunning,
+      onThrottled: metrics ? () => metrics.throttled() : undefined,
+    },
   });
-  const region = await client.config.region();
-  const site = { client, region };
-  const admin = ssmAdmin(site);
-  return { client, region, source: ssmSource(site), admin, nearMisses: nearMissFinder(admin), close: () => client.destroy() };
+  return { ...store, stats };
 }

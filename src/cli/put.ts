@@ -1,9 +1,8 @@
-import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
+import { PARAMETER_TIERS, PARAMETER_TYPES, type ParameterTier, type ParameterType } from '../config/choices';
 import { oneOf } from '../config/one-of';
 import { ConfigError } from '../errors';
-import type { ParameterTier, PutInput } from '../source/ssm-admin';
-import type { ParameterType } from '../source/types';
-import { openSession, readConfig, type CommonOptions, type World } from './context';
+import type { PutInput } from '../source/ssm-admin';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { refuseInLocalMode } from './local-mode';
 import { resolveName } from './name-arguments';
 import { openStore } from './open-store';
@@ -18,16 +17,13 @@ interface PutOptions extends CommonOptions {
   readonly tier?: string;
 }
 
-const TYPES: readonly ParameterType[] = PARAMETER_TYPES;
-const TIERS: readonly ParameterTier[] = PARAMETER_TIERS;
-
 function optional<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
   return value === undefined ? undefined : oneOf(flag, value, allowed);
 }
 
 /** The validated request, before the value is read. */
 function request(name: string, options: PutOptions): Omit<PutInput, 'value'> {
-  const explicit = optional('--type', options.type, TYPES);
+  const explicit = optional<ParameterType>('--type', options.type, PARAMETER_TYPES);
   if (options.keyId !== undefined && explicit !== undefined && explicit !== 'SecureString') {
     throw new ConfigError(`\`--key-id\` applies to SecureString parameters, but \`--type\` is ${explicit}`);
   }
@@ -42,7 +38,7 @@ function request(name: string, options: PutOptions): Omit<PutInput, 'value'> {
     description: options.description,
     overwrite: options.overwrite === true,
     keyId: options.keyId,
-    tier: optional('--tier', options.tier, TIERS),
+    tier: optional<ParameterTier>('--tier', options.tier, PARAMETER_TIERS),
   };
 }
 

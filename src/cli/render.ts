@@ -4,7 +4,8 @@ import { ConfigError } from '../errors';
 import type { Logger, Redactor } from '../log';
 import { abandonInFlightTemps } from '../output/commit';
 import { renderOnce } from '../runner/render-once';
-import { openSession, openSource, readConfig, type CommonOptions, type World } from './context';
+import { openStore } from './open-store';
+import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { logSettingsRead } from './settings-read';
 import { exitOnSignals, STOP_SIGNALS } from './stop-signals';
 
@@ -57,7 +58,7 @@ async function renderWith(world: World, options: RenderOptions, log: Logger, red
       hint: 'add a `templates:` list to ssm-render.yaml, or run e.g. `ssm-render render --format dotenv --output app.env`',
     });
   }
-  const opened = await openSource(config);
+  const opened = await openStore(config);
   try {
     const outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true, nearMisses: opened.nearMisses });
     if (options.dryRun) {

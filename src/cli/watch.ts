@@ -1,6 +1,6 @@
 import { notifyChange } from '../notify/notify';
 import { firstRender, watchLoop } from '../runner/watch-loop';
-import type { World } from './context';
+import type { World } from './session';
 import { openLoop, stopOnSignals, type LoopOptions } from './loop';
 
 /** `ssm-render watch`: render, then keep the files fresh until SIGTERM; SIGHUP renders now. */

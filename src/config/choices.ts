@@ -10,6 +10,8 @@ export const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SI
 
 /** `ls --format` */
 export const LS_FORMATS = ['table', 'json', 'dotenv', 'yaml'] as const;
-/** `put --type` and `--tier` */
+/** Parameter Store's parameter types and tiers: `put --type` and `--tier`, and what a parameter is. */
 export const PARAMETER_TYPES = ['String', 'StringList', 'SecureString'] as const;
 export const PARAMETER_TIERS = ['Standard', 'Advanced', 'Intelligent-Tiering'] as const;
+export type ParameterType = (typeof PARAMETER_TYPES)[number];
+export type ParameterTier = (typeof PARAMETER_TIERS)[number];

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { ANY_DURATION, CALL_SPACING, checkDuration, DURATION_EXPECTED, POSITIVE_DURATION, type DurationRule } from './duration';
 import { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
 import { oneOfText } from './one-of';
+import { RELATIVE_KEY } from '../parameter-naming';
 
 /**
  * The config file's shape. Every field says what it expects in words, so that an error reads
@@ -34,7 +35,7 @@ const id = (what: string) => {
 };
 
 const KEY = 'a relative key such as `MYSQL/PASSWORD`';
-const relativeKey = z.string({ error: KEY }).check(z.regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/, { error: KEY }));
+const relativeKey = z.string({ error: KEY }).check(z.regex(RELATIVE_KEY, { error: KEY }));
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, expectation = oneOfText(values)) => z.enum(values, { error: expectation });
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
+import { NAME_SEGMENT } from '../parameter-naming';
 import { parseBoolean } from './booleans';
 import { readEnvFile, type EnvFile } from './env-files';
 import { loadConfigFile } from './load-file';
@@ -53,8 +54,6 @@ export interface Settings {
   readonly baseDir: string;
 }
 
-const NAME_PART = /^[A-Za-z0-9_.-]+$/;
-
 function pick<T>(...candidates: Array<Resolved<T> | undefined>): Resolved<T> | undefined {
   return candidates.find((c) => c !== undefined);
 }
@@ -78,7 +77,7 @@ function variables(processEnv: SettingsInput['env'], files: readonly EnvFile[]) 
 
 function normalizePrefix(raw: Resolved<string>): Resolved<string> {
   const parts = raw.value.split('/').filter((p) => p !== '');
-  const bad = parts.find((p) => !NAME_PART.test(p));
+  const bad = parts.find((p) => !NAME_SEGMENT.test(p));
   if (bad !== undefined) {
     throw new ConfigError(`Expected the prefix to be a path such as \`/ELASMETRICS\`, got \`${raw.value}\` (from ${raw.from})`, {
       hint: 'parameter names may hold only letters, digits and _ . - /',
@@ -88,7 +87,7 @@ function normalizePrefix(raw: Resolved<string>): Resolved<string> {
 }
 
 function checkEnvName(env: Resolved<string>): Resolved<string> {
-  if (!NAME_PART.test(env.value)) {
+  if (!NAME_SEGMENT.test(env.value)) {
     throw new ConfigError(`Expected ENV to be a name such as \`STAGING\`, got \`${env.value}\` (from ${env.from})`, {
       hint: 'ENV is one level of the parameter path: letters, digits, _ . - only',
     });
@@ -184,4 +183,9 @@ export function resolveSettings(input: SettingsInput): Settings {
     file,
     baseDir: configFile ? dirname(configFile) : input.cwd,
   };
+}
+
+/** Where a relative name points, for messages: `/ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))`; undefined when the prefix or the env is not set. */
+export function describePath(settings: Settings): string | undefined {
+  return settings.pathKnown ? `${settings.path} (ENV=${settings.env.value} from ${settings.env.from})` : undefined;
 }

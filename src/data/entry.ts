@@ -1,4 +1,4 @@
-import type { ParameterType } from '../source/types';
+import type { ParameterType } from '../config/choices';
 
 /** Where a value came from, highest precedence first (the guide's order). */
 export type LayerName = 'parameter-store' | 'environment' | 'yaml' | 'json' | 'defaults';
@@ -14,4 +14,15 @@ export interface DataEntry {
   readonly version?: number | undefined;
 }
 
-export const KEY_PATTERN = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+/** What a source answered for one name: the shape of source/'s `Parameter` that a layer needs (data/ does not import source/). */
+export interface SourcedParameter {
+  /** The full name, e.g. `/ELASMETRICS/STAGING/MYSQL/PASSWORD`. */
+  readonly name: string;
+  readonly value: string;
+  readonly type: ParameterType;
+  readonly version: number;
+  readonly selector?: string | undefined;
+  /** Local dev mode's values say which layer and what in it supplied them; absent: Parameter Store. */
+  readonly layer?: Exclude<LayerName, 'parameter-store'> | undefined;
+  readonly origin?: string | undefined;
+}

@@ -2,22 +2,33 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors';
 import type { NestedValues } from '../config/config';
-import type { Parameter } from '../source/types';
-import { KEY_PATTERN, type DataEntry, type LayerName } from './entry';
+import { RELATIVE_KEY } from '../parameter-naming';
+import type { DataEntry, LayerName, SourcedParameter } from './entry';
 import { envNameOf } from './keys';
 
-/** Parameters under the path become keys relative to it; named parameters take their configured key. */
-export function parameterStoreLayer(byPath: readonly Parameter[], path: string, named: ReadonlyMap<string, Parameter>): DataEntry[] {
+/**
+ * What the source answered, as the top layer: parameters under the path become keys relative to it,
+ * named parameters take their configured key. Parameter Store's keep `parameter-store` as their
+ * layer; local dev mode's keep the layer and the variable or file that supplied them.
+ */
+export function sourceLayer(byPath: readonly SourcedParameter[], path: string, named: ReadonlyMap<string, SourcedParameter>): DataEntry[] {
   const entries: DataEntry[] = byPath.map((p) => ({
     key: p.name.slice(path.length),
     value: p.value,
     type: p.type,
-    layer: 'parameter-store',
-    origin: p.name,
+    layer: p.layer ?? 'parameter-store',
+    origin: p.origin ?? p.name,
     version: p.version,
   }));
   for (const [key, p] of named) {
-    entries.push({ key, value: p.value, type: p.type, layer: 'parameter-store', origin: `${p.name}${p.selector ?? ''}`, version: p.version });
+    entries.push({
+      key,
+      value: p.value,
+      type: p.type,
+      layer: p.layer ?? 'parameter-store',
+      origin: p.origin ?? `${p.name}${p.selector ?? ''}`,
+      version: p.version,
+    });
   }
   return entries;
 }
@@ -63,7 +74,7 @@ export function flatten(values: unknown, layer: LayerName, origin: string): Data
     if (typeof node === 'object') {
       for (const [name, child] of Object.entries(node as Record<string, unknown>)) {
         const key = prefix ? `${prefix}/${name}` : name;
-        if (!KEY_PATTERN.test(key)) {
+        if (!RELATIVE_KEY.test(key)) {
           throw new ConfigError(`\`${key}\` in ${origin} cannot be a key`, { hint: 'keys hold only letters, digits and _ . - (nesting makes the /)' });
         }
         walk(child, key);

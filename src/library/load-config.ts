@@ -1,12 +1,10 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { resolveConfig } from '../config/config';
 import type { Resolved } from '../config/settings';
+import { templateReferences } from '../render/referenced-keys';
 import { templateContext } from '../render/template-context';
 import { loadData } from '../runner/load-data';
-import { nearMissFinder } from '../source/near-misses';
-import { ssmAdmin } from '../source/ssm-admin';
-import { createSsmClient } from '../source/ssm-client';
-import { ssmSource } from '../source/ssm';
+import { openParameterStore, parameterStoreSettings } from '../source/open-parameter-store';
 
 export interface LoadConfigOptions {
   /** Where `.env`, `.env.<env>` and `ssm-render.yaml` are looked for; default `process.cwd()`. */
@@ -92,21 +90,19 @@ export async function loadConfig<Sections extends object = Record<never, never>>
     cwd: options.cwd ?? process.cwd(),
   });
   const s = config.settings;
-  // The SDK reads process.env itself; variables handed in must be passed on explicitly.
-  const endpoint = s.endpoint?.value ?? environment['AWS_ENDPOINT_URL_SSM'] ?? environment['AWS_ENDPOINT_URL'];
-  const own = options.client === undefined && !s.local.value;
-  const client = s.local.value
-    ? undefined
-    : (options.client ?? (await createSsmClient({ region: s.region?.value, endpoint, requestTimeoutMs: config.requestTimeoutMs })));
+  // The variables handed in (not only process.env, which the SDK reads itself) decide the endpoint: settings resolved it.
+  const store = await openParameterStore({
+    ...parameterStoreSettings(config, { templates: () => templateReferences(config.templates) }),
+    client: options.client,
+  });
   try {
-    const region = client ? await client.config.region() : s.region?.value;
-    const site = client ? { client, region } : undefined;
-    const data = await loadData(config, site && ssmSource(site), undefined, { nearMisses: site && nearMissFinder(ssmAdmin(site)) });
+    const data = await loadData(config, store.source, undefined, { nearMisses: store.nearMisses });
+    const region = store.region?.value ?? s.region?.value;
     const settings: ConfigSettings = {
       USE_PARAMETER_STORE: s.useParameterStore,
       LOCAL_DEV_MODE: s.localDevMode,
       ENV: s.env,
-      AWS_REGION: s.region ?? (region ? { value: region, from: "the SDK's shared config (aws configure)" } : undefined),
+      AWS_REGION: s.region ?? store.region,
       PARAMETER_STORE_PREFIX: s.prefix,
     };
     const context = templateContext(data, { env: s.env.value, prefix: s.prefix.value, path: s.path, region, local: s.local.value });
@@ -115,6 +111,6 @@ export async function loadConfig<Sections extends object = Record<never, never>>
       meta: { env: s.env.value, prefix: s.prefix.value, path: s.path, region, local: s.local.value, settings },
     } as LoadedConfig & Sections;
   } finally {
-    if (own) client?.destroy();
+    store.close();
   }
 }

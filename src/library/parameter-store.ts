@@ -2,12 +2,11 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
 import { oneOf } from '../config/one-of';
 import { InvalidRequestError, ParameterNotFoundError } from '../errors';
-import { nameProblem, pathProblem, withTrailingSlash, type NameUse } from '../source/names';
-import { nearMissFinder, withNearMisses } from '../source/near-misses';
-import { ssmAdmin, type ParameterAdmin, type PutInput, type PutResult } from '../source/ssm-admin';
-import { createSsmClient } from '../source/ssm-client';
-import { ssmSource } from '../source/ssm';
-import type { ParameterSource } from '../source/types';
+import { nameProblem, pathProblem, withTrailingSlash, type NameUse } from '../parameter-naming';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../config/config';
+import { withNearMisses } from '../source/near-misses';
+import { openParameterStore, type ParameterStoreConnection } from '../source/open-parameter-store';
+import type { PutInput, PutResult } from '../source/ssm-admin';
 
 export interface ParameterStoreOptions {
   /** The AWS region; default: the SDK's own (AWS_REGION, AWS_DEFAULT_REGION, the shared config file). */
@@ -37,12 +36,6 @@ export type PutParameterInput = PutInput;
 /** The version `putParameter` created, and the tier the parameter is in. */
 export type PutParameterResult = PutResult;
 
-interface Connection {
-  readonly source: ParameterSource;
-  readonly admin: ParameterAdmin;
-  readonly close: () => void;
-}
-
 const invalid = (message: string) => new InvalidRequestError(message);
 
 function checkName(name: unknown, use: NameUse): string {
@@ -68,20 +61,20 @@ function checkPut(input: PutParameterInput): void {
  */
 export class ParameterStore {
   readonly #options: ParameterStoreOptions;
-  #connection: Promise<Connection> | undefined;
+  #connection: Promise<ParameterStoreConnection> | undefined;
 
   constructor(options: ParameterStoreOptions = {}) {
     this.#options = options;
   }
 
-  #connect(): Promise<Connection> {
-    this.#connection ??= (async () => {
-      const own = this.#options.client;
-      const client = own ?? (await createSsmClient({ region: this.#options.region, endpoint: this.#options.endpoint, requestTimeoutMs: 10_000 }));
-      const region = await client.config.region().catch(() => undefined);
-      const site = { client, region };
-      return { source: ssmSource(site), admin: ssmAdmin(site), close: () => (own ? undefined : client.destroy()) };
-    })();
+  #connect(): Promise<ParameterStoreConnection> {
+    const { region, endpoint, client } = this.#options;
+    this.#connection ??= openParameterStore({
+      region: region === undefined ? undefined : { value: region, from: 'the `region` option' },
+      endpoint: endpoint === undefined ? undefined : { value: endpoint, from: 'the `endpoint` option' },
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+      client,
+    });
     // A failed connection (no region) is not cached: the next call tries again.
     this.#connection.catch(() => (this.#connection = undefined));
     return this.#connection;
@@ -90,13 +83,13 @@ export class ParameterStore {
   /** One parameter's value (a StringList as its comma-joined text). */
   async getParameter(name: string, options: GetParameterOptions = {}): Promise<string> {
     checkName(name, 'read');
-    const { admin } = await this.#connect();
+    const { admin, nearMisses } = await this.#connect();
     try {
       return (await admin.get(name, { decrypt: options.decrypt !== false })).value;
     } catch (error) {
       if (!(error instanceof ParameterNotFoundError)) throw error;
       if (options.default !== undefined) return options.default;
-      throw await withNearMisses(error, nearMissFinder(admin));
+      throw await withNearMisses(error, nearMisses);
     }
   }
 
@@ -121,11 +114,11 @@ export class ParameterStore {
   /** Delete a parameter and all its versions; ParameterNotFoundError when there is none. */
   async deleteParameter(name: string): Promise<void> {
     checkName(name, 'write');
-    const { admin } = await this.#connect();
+    const { admin, nearMisses } = await this.#connect();
     try {
       await admin.delete(name);
     } catch (error) {
-      if (error instanceof ParameterNotFoundError) throw await withNearMisses(error, nearMissFinder(admin));
+      if (error instanceof ParameterNotFoundError) throw await withNearMisses(error, nearMisses);
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 
 export interface Deadline {
   /** Aborted when `stop` is, or when the time is up (then its reason is a TimeoutError). */

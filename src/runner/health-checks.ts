@@ -1,10 +1,11 @@
 import type { Config } from '../config/config';
+import { describePath } from '../config/settings';
 import { envNameOf } from '../data/keys';
 import { ParameterNotFoundError, SsmRenderError, isSsmRenderError } from '../errors';
 import { withNearMisses, type NearMissFinder } from '../source/near-misses';
 import type { ParameterAdmin } from '../source/ssm-admin';
 import type { Parameter, ParameterSource } from '../source/types';
-import { describePath, loadData } from './load-data';
+import { loadData } from './load-data';
 
 export type CheckStatus = 'ok' | 'fail' | 'skip';
 
@@ -48,7 +49,7 @@ async function probeOne(check: string, key: string, name: string, probe: StorePr
   } catch (error) {
     if (error instanceof ParameterNotFoundError) {
       const { prefix, env } = config.settings;
-      const hint = `read ${describePath(config)}: ENV decides the path, so check ENV and PARAMETER_STORE_PREFIX (names are case-sensitive), or create it with \`ssm-render put\``;
+      const hint = `read ${describePath(config.settings) ?? config.settings.path}: ENV decides the path, so check ENV and PARAMETER_STORE_PREFIX (names are case-sensitive), or create it with \`ssm-render put\``;
       const plain = new ParameterNotFoundError(`Parameter not found: ${name}`, [name], {
         hint: name.startsWith(config.settings.path) ? hint : 'names are case-sensitive; check the name under `parameters:`',
       });
@@ -75,10 +76,9 @@ export async function checkParameters(config: Config, probe: StoreProbe): Promis
     for (const key of config.required) checks.push({ check: 'required', status: 'skip', detail: `${key}: not checked (the path cannot be read)`, key });
     return checks;
   }
-  if (listing.length === 0 && !config.allowEmpty) {
-    const empty = new ParameterNotFoundError(`Parameter not found: nothing under ${describePath(config)}`, [path], {
-      hint: 'check ENV and PARAMETER_STORE_PREFIX match where the parameters live (names are case-sensitive)',
-    });
+  const empty =
+    listing.length === 0 && !config.allowEmpty ? probe.source.notFound({ path, where: describePath(config.settings) ?? path, keys: [] }) : undefined;
+  if (empty) {
     checks.push(failed('readable', await withNearMisses(empty, probe.nearMisses, { prefix: config.settings.prefix.value, env: config.settings.env.value })));
   } else {
     checks.push(ok('readable', `${path}: ${listing.length} parameter${listing.length === 1 ? '' : 's'} (listed without decryption)`));
@@ -98,12 +98,12 @@ export async function checkParameters(config: Config, probe: StoreProbe): Promis
   return checks;
 }
 
-/** Local dev mode: each `required` key has a value in the environment, the .env files or the defaults. */
-export async function checkLocal(config: Config): Promise<HealthCheck[]> {
+/** Local dev mode (`source` answers from the environment, the .env files and the defaults): each `required` key has a value there. */
+export async function checkLocal(config: Config, source: ParameterSource): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = [ok('mode', `local dev mode (from ${config.settings.local.from}): no AWS call, no credentials needed`)];
   let missing: ParameterNotFoundError | undefined;
   try {
-    await loadData(config, undefined);
+    await loadData(config, source);
   } catch (error) {
     if (!(error instanceof ParameterNotFoundError)) return [...checks, failed('local data', error)];
     missing = error;

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config';
 import type { Logger, Redactor } from '../log';
+import { isSecretsManagerReference } from '../parameter-naming';
 import type { Parameter, ParameterSource } from '../source/types';
 import { fingerprintFiles } from './fingerprint';
 import { renderOnce, type RenderOutcome } from './render-once';
@@ -14,13 +15,12 @@ interface Known {
   readonly outputs: string;
 }
 
-const SECRETS_MANAGER = '/aws/reference/secretsmanager/';
-
-/** A source that answers from parameters already in hand. */
-function snapshot(byPath: readonly Parameter[], named: ReadonlyMap<string, Parameter>): ParameterSource {
+/** A source that answers from parameters already in hand (and words what is missing as `source` does). */
+function snapshot(byPath: readonly Parameter[], named: ReadonlyMap<string, Parameter>, source: ParameterSource): ParameterSource {
   return {
     byPath: async () => [...byPath],
     byNames: async (names) => new Map(names.map((n) => [n, named.get(n) as Parameter])),
+    notFound: (request) => source.notFound(request),
   };
 }
 
@@ -30,6 +30,7 @@ function recording(source: ParameterSource) {
   const wrapped: ParameterSource = {
     byPath: async (path, options) => (seen.byPath = await source.byPath(path, options)),
     byNames: async (names, options) => (seen.named = await source.byNames(names, options)),
+    notFound: (request) => source.notFound(request),
   };
   return { source: wrapped, seen };
 }
@@ -38,8 +39,8 @@ const sameVersion = (a: Parameter | undefined, b: Parameter) => a !== undefined 
 
 export interface RefresherDeps {
   readonly config: Config;
-  /** Undefined in local dev mode: only the files and the environment are read. */
-  readonly source: ParameterSource | undefined;
+  /** Parameter Store, or in local dev mode the local values. */
+  readonly source: ParameterSource;
   readonly log: Logger;
   readonly redactor: Redactor;
 }
@@ -63,21 +64,19 @@ export class Refresher {
     const known = this.known;
     const inputs = await fingerprintFiles(inputFiles);
 
-    if (known === undefined || this.deps.source === undefined) {
-      const outputs = known?.outputs;
-      if (known !== undefined && inputs === known.inputs && (await fingerprintFiles(destinations)) === outputs) return { kind: 'unchanged' };
-      const rec = this.deps.source ? recording(this.deps.source) : undefined;
-      const outcome = await this.render(rec?.source, signal);
-      this.known = { byPath: byName(rec?.seen.byPath ?? []), named: rec?.seen.named ?? new Map(), inputs, outputs: await fingerprintFiles(destinations) };
+    const source = this.deps.source;
+    if (known === undefined) {
+      const rec = recording(source);
+      const outcome = await this.render(rec.source, signal);
+      this.known = { byPath: byName(rec.seen.byPath), named: rec.seen.named, inputs, outputs: await fingerprintFiles(destinations) };
       return { kind: 'rendered', outcome };
     }
 
-    const source = this.deps.source;
     const listing = await source.byPath(config.settings.path, { decrypt: false, signal });
     const named = await this.namedVersions(source, known, signal);
     const pathChanged = listing.length !== known.byPath.size || listing.some((p) => !sameVersion(known.byPath.get(p.name), p));
     const namedChanged = [...named].some(
-      ([n, p]) => !sameVersion(known.named.get(n), p) || (n.startsWith(SECRETS_MANAGER) && p.value !== known.named.get(n)?.value),
+      ([n, p]) => !sameVersion(known.named.get(n), p) || (isSecretsManagerReference(n) && p.value !== known.named.get(n)?.value),
     );
     if (!pathChanged && !namedChanged && inputs === known.inputs && (await fingerprintFiles(destinations)) === known.outputs) {
       return { kind: 'unchanged' };
@@ -86,7 +85,7 @@ export class Refresher {
     const stale = listing.filter((p) => p.type === 'SecureString' && !sameVersion(known.byPath.get(p.name), p)).map((p) => p.name);
     const fresh = stale.length > 0 ? await source.byNames(stale, { decrypt: true, signal }) : new Map<string, Parameter>();
     const byPath = listing.map((p) => (p.type === 'SecureString' ? (fresh.get(p.name) ?? (known.byPath.get(p.name) as Parameter)) : p));
-    const outcome = await this.render(snapshot(byPath, named), signal);
+    const outcome = await this.render(snapshot(byPath, named, source), signal);
     this.known = { byPath: byName(byPath), named, inputs, outputs: await fingerprintFiles(destinations) };
     return { kind: 'rendered', outcome };
   }
@@ -96,8 +95,8 @@ export class Refresher {
     const names = [...new Set(this.deps.config.parameters.values())];
     if (names.length === 0) return new Map();
     // Secrets Manager references are only served decrypted, and carry no useful version.
-    const references = names.filter((n) => n.startsWith(SECRETS_MANAGER));
-    const plain = names.filter((n) => !n.startsWith(SECRETS_MANAGER));
+    const references = names.filter(isSecretsManagerReference);
+    const plain = names.filter((n) => !isSecretsManagerReference(n));
     const result = references.length > 0 ? await source.byNames(references, { decrypt: true, signal }) : new Map<string, Parameter>();
     if (plain.length === 0) return result;
     const versions = await source.byNames(plain, { decrypt: false, signal });
@@ -107,7 +106,7 @@ export class Refresher {
     return result;
   }
 
-  private render(source: ParameterSource | undefined, signal: AbortSignal | undefined): Promise<RenderOutcome> {
+  private render(source: ParameterSource, signal: AbortSignal | undefined): Promise<RenderOutcome> {
     return renderOnce({ config: this.deps.config, source, log: this.deps.log, redactor: this.deps.redactor, signal });
   }
 }

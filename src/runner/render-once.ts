@@ -9,7 +9,8 @@ import { loadData } from './load-data';
 
 export interface RenderDeps {
   readonly config: Config;
-  readonly source: ParameterSource | undefined;
+  /** Parameter Store, or in local dev mode the local values. */
+  readonly source: ParameterSource;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly signal?: AbortSignal | undefined;

@@ -1,4 +1,4 @@
-import type { CallObserver } from '../source/ssm';
+import type { CallObserver } from '../source/send';
 
 /** Parameter Store calls by operation and outcome, and decryptions asked for. */
 export class CallStats {

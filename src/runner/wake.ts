@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 
 /** "Render now" (SIGHUP): cuts the current wait short; any number of triggers during a refresh count once. */
 export class Wake {

@@ -3,7 +3,7 @@ import type { DataSet } from '../data/dataset';
 import { isSsmRenderError, ServiceError } from '../errors';
 import type { Logger } from '../log';
 import { delayAfterFailure, firstDelay, intervalDelay, retriedAtStartUp, startUpDelay } from '../retry/policy';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { deadline } from './deadline';
 import type { LoopMetrics } from '../metrics';
 import type { RefreshResult } from './refresher';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors';
 import type { WatchState } from '../runner/watch-state';
-import type { Clock } from '../runner/clock';
+import type { Clock } from '../clock';
 import { parseListen } from './listen-address';
 import type { PromMetrics } from './prom-metrics';
 import { capConnections } from './connection-cap';

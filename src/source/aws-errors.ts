@@ -10,8 +10,10 @@ import {
   ThrottledError,
   type SsmRenderError,
 } from '../errors';
+import type { Resolved } from '../config/settings';
 import { isThrottled } from '../retry/policy';
 import { partitionOf } from './iam-policy';
+import { notJsonAnswer } from './not-json-answer';
 
 export interface AwsCallContext {
   /** `GetParametersByPath`, `GetParameters`, ... */
@@ -19,6 +21,8 @@ export interface AwsCallContext {
   /** The path or the names asked for. */
   readonly resource: string;
   readonly region: string | undefined;
+  /** The endpoint as configured (absent: the SDK's own), for an answer that was not Parameter Store's. */
+  readonly endpoint?: Resolved<string> | undefined;
 }
 
 interface AwsLikeError {
@@ -103,7 +107,7 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
       cause: raw,
     });
   }
-  const write = writeError(name, ctx, raw);
+  const write = writeOperationError(name, ctx, raw);
   if (write) return write;
   if (isThrottled(error)) {
     const attempts = error.$metadata?.attempts;
@@ -125,6 +129,8 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
       cause: raw,
     });
   }
+  const notJson = notJsonAnswer(raw, ctx);
+  if (notJson) return notJson;
   if (status !== undefined && status >= 500) {
     return new ServiceError(`Parameter Store failed ${ctx.operation} with HTTP ${status} (${name})`, {
       hint: 'a server-side error; it is retried, and it usually passes',
@@ -158,7 +164,7 @@ function validationHint(operation: string, message: string): string {
 }
 
 /** The errors only a write can meet: each names the parameter and the way out. */
-function writeError(name: string, ctx: AwsCallContext, cause: unknown): SsmRenderError | undefined {
+function writeOperationError(name: string, ctx: AwsCallContext, cause: unknown): SsmRenderError | undefined {
   switch (name) {
     case 'ParameterAlreadyExists':
       return new ParameterExistsError(`Parameter ${ctx.resource} already exists`, ctx.resource, {

@@ -1,4 +1,4 @@
-import { splitSelector } from './names';
+import { isSecretsManagerReference, SECRETS_MANAGER_PREFIX, splitSelector } from '../parameter-naming';
 
 export interface PolicyInput {
   readonly region: string;
@@ -26,8 +26,6 @@ export interface PolicyDocument {
   readonly Statement: PolicyStatement[];
 }
 
-const REFERENCE = '/aws/reference/secretsmanager/';
-
 export function partitionOf(region: string): { partition: string; domain: string } {
   if (region.startsWith('cn-')) return { partition: 'aws-cn', domain: 'amazonaws.com.cn' };
   if (region.startsWith('us-gov-')) return { partition: 'aws-us-gov', domain: 'amazonaws.com' };
@@ -49,9 +47,9 @@ export function buildPolicy(input: PolicyInput): PolicyDocument {
   const arn = (service: string, resource: string) => `arn:${partition}:${service}:${input.region}:${input.account}:${resource}`;
   const parameterArn = (name: string) => arn('ssm', `parameter/${name.replace(/^\/+/, '')}`);
   const base = input.path.replace(/\/+$/, '');
-  const names = input.parameters.map((n) => (n.startsWith(REFERENCE) ? n : splitSelector(n).name));
+  const names = input.parameters.map((n) => splitSelector(n).name);
   const outside = names.filter((n) => !n.startsWith(`${base}/`));
-  const references = names.filter((n) => n.startsWith(REFERENCE)).map((n) => n.slice(REFERENCE.length));
+  const references = names.filter(isSecretsManagerReference).map((n) => n.slice(SECRETS_MANAGER_PREFIX.length));
   const viaServices = [`ssm.${input.region}.${domain}`, ...(references.length > 0 ? [`secretsmanager.${input.region}.${domain}`] : [])];
   const keys = [input.kmsKeyArn ?? arn('kms', 'key/*')];
   const via = { StringEquals: { 'kms:ViaService': viaServices.length === 1 ? (viaServices[0] as string) : viaServices } };

@@ -1,6 +1,6 @@
 import type { ParameterStringFilter } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError } from '../errors';
-import { splitSelector } from './names';
+import { splitSelector } from '../parameter-naming';
 import type { ParameterAdmin } from './ssm-admin';
 
 /** What was not found, and the `/<prefix>/<env>/` layout when it is known. */

@@ -6,6 +6,7 @@ import type {
   GetParametersCommand,
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
+import type { Resolved } from '../config/settings';
 import { fromAwsError } from './aws-errors';
 
 export type SsmCommand =
@@ -22,6 +23,8 @@ export type CallObserver = (call: { operation: string; outcome: string; decrypte
 export interface CallSite {
   readonly client: SsmSender;
   readonly region: string | undefined;
+  /** The endpoint as configured, named when an answer is not Parameter Store's. */
+  readonly endpoint?: Resolved<string> | undefined;
   readonly onCall?: CallObserver | undefined;
 }
 
@@ -43,7 +46,7 @@ export async function sendCommand<T>(site: CallSite, spec: CallSpec<T>): Promise
     site.onCall?.({ operation: spec.operation, outcome: 'ok', decrypted: spec.decrypted?.(out) ?? 0, durationMs: performance.now() - started });
     return out;
   } catch (raw) {
-    const error = fromAwsError(raw, { operation: spec.operation, resource: spec.resource, region: site.region });
+    const error = fromAwsError(raw, { operation: spec.operation, resource: spec.resource, region: site.region, endpoint: site.endpoint });
     site.onCall?.({
       operation: spec.operation,
       outcome: 'code' in error ? String(error.code) : error.name,

@@ -7,12 +7,11 @@ import {
   type ParameterStringFilter,
   type Parameter as SdkParameter,
 } from '@aws-sdk/client-ssm';
-import type { PARAMETER_TIERS } from '../config/choices';
+import type { ParameterTier, ParameterType } from '../config/choices';
 import { InvalidRequestError } from '../errors';
+import { toParameter } from './sdk-parameter';
 import { sendCommand, type CallSite } from './send';
-import type { Parameter, ParameterType } from './types';
-
-export type ParameterTier = (typeof PARAMETER_TIERS)[number];
+import type { Parameter } from './types';
 
 export interface PutInput {
   readonly name: string;
@@ -52,15 +51,6 @@ export interface ParameterAdmin {
   delete(name: string, options?: { signal?: AbortSignal | undefined }): Promise<void>;
   describe(filters: readonly ParameterStringFilter[], options?: DescribeOptions): Promise<ParameterInfo[]>;
 }
-
-const toParameter = (p: SdkParameter | undefined, asked: string): Parameter => ({
-  name: p?.Name ?? asked,
-  type: (p?.Type ?? 'String') as ParameterType,
-  value: p?.Value ?? '',
-  version: p?.Version ?? 0,
-  lastModified: p?.LastModifiedDate,
-  selector: p?.Selector,
-});
 
 const toInfo = (p: ParameterMetadata): ParameterInfo => ({
   name: p.Name ?? '',

@@ -8,6 +8,8 @@ import { sdkRetryConfig } from '../retry/sdk-strategy';
 export interface SsmClientOptions {
   /** Undefined lets the SDK look in the shared config file (`aws configure`); never instance metadata. */
   readonly region?: string | undefined;
+  /** Where `region` was set (`--region`, `AWS_REGION (environment)`), to name it when it is not a region. */
+  readonly regionFrom?: string | undefined;
   /** Undefined lets the SDK find one itself (a profile's endpoint_url), or use AWS's. */
   readonly endpoint?: string | undefined;
   readonly requestTimeoutMs: number;
@@ -46,6 +48,8 @@ function atDeadline(error: unknown, attempts: Attempts): unknown {
  * no call can hang forever.
  */
 export async function createSsmClient(options: SsmClientOptions): Promise<SSMClient> {
+  // The SDK's constructor throws a bare "Region is missing" for an empty one.
+  if (options.region === '') throw invalidRegion(options);
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),
@@ -94,11 +98,23 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
   );
   try {
     await client.config.region();
-  } catch {
+  } catch (error) {
     client.destroy();
+    // The SDK refuses a region that cannot be part of a host name ("EU West"); that one was set.
+    const refused = /not accepted: region="([^"]*)"/i.exec((error as Error)?.message ?? '');
+    if (refused) throw invalidRegion(options, refused[1]);
     throw new ConfigError('No AWS region is set', {
       hint: 'set AWS_REGION (or AWS_DEFAULT_REGION), --region, or `region:` in ssm-render.yaml',
     });
   }
   return client;
+}
+
+/** A region that is not one, named with the setting it came from (never instance metadata: no network). */
+function invalidRegion(options: SsmClientOptions, value = options.region): ConfigError {
+  const from =
+    options.region === undefined ? "the SDK's own lookup: the process's AWS_REGION or the shared config file" : (options.regionFrom ?? 'the `region` option');
+  return new ConfigError(`Expected the AWS region (from ${from}) to be a region name such as \`eu-west-1\`, got \`${value ?? ''}\``, {
+    hint: `fix it in ${from}: a region is lower-case letters, digits and hyphens, such as eu-west-1 or us-east-1 (\`aws ec2 describe-regions\` lists them)`,
+  });
 }

@@ -1,32 +1,32 @@
 import { GetParametersByPathCommand, GetParametersCommand, type Parameter as SdkParameter } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError, ServiceError } from '../errors';
-import { sendCommand, type CallObserver, type SsmSender } from './send';
-import type { FetchOptions, Parameter, ParameterSource, ParameterType } from './types';
+import { sendCommand, type CallSite } from './send';
+import { splitSelector } from '../parameter-naming';
+import { toParameter } from './sdk-parameter';
+import type { FetchOptions, NotFoundRequest, Parameter, ParameterSource } from './types';
 
-export type { CallObserver, SsmSender } from './send';
-
-export interface SsmSourceOptions {
-  readonly client: SsmSender;
-  readonly region: string | undefined;
-  readonly onCall?: CallObserver | undefined;
+export interface SsmSourceOptions extends CallSite {
+  /** Where the region came from (`AWS_REGION (environment)`), for messages. */
+  readonly regionFrom?: string | undefined;
 }
 
 const BATCH = 10;
 
-function toParameter(p: SdkParameter): Parameter {
-  return {
-    name: p.Name ?? '',
-    type: (p.Type ?? 'String') as ParameterType,
-    value: p.Value ?? '',
-    version: p.Version ?? 0,
-    lastModified: p.LastModifiedDate,
-    selector: p.Selector,
-  };
-}
-
-function splitSelector(name: string): { base: string; selector: string } {
-  const at = name.lastIndexOf(':');
-  return at > 0 && !name.slice(at).includes('/') ? { base: name.slice(0, at), selector: name.slice(at) } : { base: name, selector: '' };
+/** Parameter Store's "Parameter not found": the full names, the path ENV chose, and the region read (each region is a store apart). */
+function notFound(options: SsmSourceOptions, { path, where, keys }: NotFoundRequest): ParameterNotFoundError {
+  if (keys.length === 0) {
+    const region =
+      options.region === undefined
+        ? ''
+        : `; they were read in region ${options.region}${options.regionFrom ? ` (from ${options.regionFrom})` : ''}, and each region holds its own parameters`;
+    return new ParameterNotFoundError(`Parameter not found: nothing under ${where}`, [path], {
+      hint: `check ENV and PARAMETER_STORE_PREFIX match where the parameters live (names are case-sensitive)${region}`,
+    });
+  }
+  const names = keys.map((key) => `${path}${key}`);
+  return new ParameterNotFoundError(`Parameter not found: ${names.join(', ')} (required)`, names, {
+    hint: `read ${where}: check ENV and PARAMETER_STORE_PREFIX, or create it with \`ssm-render put\``,
+  });
 }
 
 /** Parameter Store through the SDK: every page of a path, named parameters in batches of 10. */
@@ -84,7 +84,9 @@ export function ssmSource(options: SsmSourceOptions): ParameterSource {
           hint: 'check each name under `parameters:` (names are case-sensitive; a `:version` or `:label` must exist)',
         });
       }
-      return new Map(unique.map((name) => [name, { ...(found.get(name) as Parameter), name: splitSelector(name).base }]));
+      return new Map(unique.map((name) => [name, { ...(found.get(name) as Parameter), name: splitSelector(name).name }]));
     },
+
+    notFound: (request) => notFound(options, request),
   };
 }

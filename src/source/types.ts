@@ -1,6 +1,8 @@
-export type ParameterType = 'String' | 'StringList' | 'SecureString';
+import type { ParameterType } from '../config/choices';
+import type { LayerName } from '../data/entry';
+import type { ParameterNotFoundError } from '../errors';
 
-/** One parameter as Parameter Store returned it. */
+/** One parameter as its source returned it. */
 export interface Parameter {
   /** Full name, e.g. `/ELASMETRICS/STAGING/MYSQL/PASSWORD` (without any selector). */
   readonly name: string;
@@ -11,13 +13,20 @@ export interface Parameter {
   readonly lastModified?: Date | undefined;
   /** `:3` or `:label` when the parameter was asked for with a selector. */
   readonly selector?: string | undefined;
+  /** Local dev mode: the layer that supplied the value (absent: Parameter Store)... */
+  readonly layer?: Exclude<LayerName, 'parameter-store'> | undefined;
+  /** ...and what in it: the variable's name or the file. Never the value. */
+  readonly origin?: string | undefined;
 }
 
-/** Version information only (no value), for cheap change detection. */
-export interface ParameterVersion {
-  readonly name: string;
-  readonly type: ParameterType;
-  readonly version: number;
+/** What a caller needed and did not get, for `ParameterSource.notFound`. */
+export interface NotFoundRequest {
+  /** The path read. */
+  readonly path: string;
+  /** How messages name it: `/ELASMETRICS/STAGING/ (ENV=STAGING from ENV (environment))`. */
+  readonly where: string;
+  /** Keys the config requires that the answer lacked; empty: the path held nothing at all. */
+  readonly keys: readonly string[];
 }
 
 export interface FetchOptions {
@@ -37,4 +46,11 @@ export interface ParameterSource {
    * reports invalid is an error listing them all.
    */
   byNames(names: readonly string[], options?: FetchOptions): Promise<Map<string, Parameter>>;
+  /**
+   * The error for what a caller needed and this source did not have, worded for where it looks:
+   * Parameter Store names the full names, the path ENV chose and the region it read; local dev mode
+   * names the variables that would set each key. Undefined when that is no error for this source (an
+   * empty answer in local dev mode, where every value is optional).
+   */
+  notFound(request: NotFoundRequest): ParameterNotFoundError | undefined;
 }

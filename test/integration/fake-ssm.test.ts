@@ -571,16 +571,18 @@ describe('fault rules', () => {
     expect((await ssm.send(new GetParameterCommand({ Name: '/flt/plain' }))).Parameter?.Value).toBe('plain');
   });
 
-  it('invalid-json is a 200 whose body is the real one, broken; html-503 is a proxy page', async () => {
+  it('invalid-json is a 200 whose body is the real one, broken; html is a proxy page (503 unless the rule says)', async () => {
     fake.inject({ operation: 'GetParameter', kind: 'invalid-json', times: 1 });
     const broken = await raw('GetParameter', { Name: '/flt/secret', WithDecryption: true });
     expect(broken.status).toBe(200);
     expect(broken.text).toContain('kept-secret'); // what a client must keep out of its errors
     expect(() => JSON.parse(broken.text) as unknown).toThrow(SyntaxError);
-    fake.inject({ operation: 'GetParameter', kind: 'html-503', times: 1 });
+    fake.inject({ operation: 'GetParameter', kind: 'html', times: 1 });
     const page = await raw('GetParameter', { Name: '/flt/plain' });
     expect([page.status, page.headers.get('content-type')]).toEqual([503, 'text/html']);
     expect(page.text).toMatch(/^<html>/);
+    fake.inject({ operation: 'GetParameter', kind: 'html', status: 502, times: 1 });
+    expect((await raw('GetParameter', { Name: '/flt/plain' })).status).toBe(502);
     expect((await raw('GetParameter', { Name: '/flt/plain' })).status).toBe(200);
   });
 

@@ -9,10 +9,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSource, readConfig } from '../../src/cli/context';
+import { openStore } from '../../src/cli/open-store';
+import { readConfig } from '../../src/cli/session';
 import { createLogger, Redactor } from '../../src/log';
 import { noMetrics } from '../../src/metrics';
-import type { Clock } from '../../src/runner/clock';
+import type { Clock } from '../../src/clock';
 import { Refresher } from '../../src/runner/refresher';
 import { Wake } from '../../src/runner/wake';
 import { firstRender, watchLoop } from '../../src/runner/watch-loop';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const config = readConfig(world, { endpointUrl: url });
   let failures = 0;
   const log = await createLogger({ level: 'warn', format: 'json', redactor: new Redactor(), write: () => void (failures += 1) });
-  const opened = await openSource(config);
+  const opened = await openStore(config);
   let now = 0;
   // Virtual time: a sleep moves the clock on and yields once, so HTTP and timers still run.
   const clock: Clock = { now: () => now, sleep: async (ms) => void ((now += ms), await new Promise((r) => setImmediate(r))) };

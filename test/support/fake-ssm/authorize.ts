@@ -1,6 +1,6 @@
 import { AwsError } from './errors';
 import type { Iam } from './iam';
-import { parameterArn } from './names';
+import { parameterArn } from './name-rules';
 import type { Settings } from './options';
 
 /** AccessDeniedException when the caller may only touch some prefixes and the call names a resource outside them. */

@@ -7,7 +7,7 @@ import { AwsError, internalError } from './errors';
 import { expiredTokenError, faultError, kmsDeniedError, unrecognizedClientError } from './fault-errors';
 import type { Faults } from './faults';
 import type { Iam } from './iam';
-import { parameterArn } from './names';
+import { parameterArn } from './name-rules';
 import type { OperationContext } from './operations/context';
 import { OPERATIONS } from './operations';
 import { credential, parseInput, readBody, securityToken, sendError, sendResult, targetOperation } from './protocol';
@@ -25,7 +25,7 @@ export interface AwsHandlerDeps {
   closing: AbortSignal;
 }
 
-type Reply = { result: Record<string, unknown>; wire?: WireFault };
+type Reply = { result: Record<string, unknown>; wire?: WireFault; status?: number | undefined };
 
 async function serve(deps: AwsHandlerDeps, operation: string, body: string, record: RequestRecord & { accessKeyId: string }): Promise<Reply> {
   const { ctx, faults, counters, bucket, iam, closing } = deps;
@@ -49,7 +49,7 @@ async function serve(deps: AwsHandlerDeps, operation: string, body: string, reco
   const denied = faults.kmsDenial(operation, outcome.decrypted);
   if (denied) throw kmsDeniedError(ctx.settings, denied.keyId);
   counters.decrypt(outcome.decrypted.length);
-  return { result: outcome.body, ...(wire && { wire }) };
+  return { result: outcome.body, ...(wire && { wire, status: decision.failure?.status }) };
 }
 
 /** Serves one AWS JSON 1.1 request: auth (a token of ours that is wrong or expired), rate limit, latency, validation, IAM paths, faults, the operation, KMS. */
@@ -71,7 +71,7 @@ export async function handleAws(req: IncomingMessage, res: ServerResponse, deps:
     deps.iam.authenticate(record.accessKeyId, securityToken(req), expiredTokenError, unrecognizedClientError);
     if (!operation) throw new AwsError('UnknownOperationException', 'The X-Amz-Target header is missing or does not name an AmazonSSM operation.');
     const reply = await serve(deps, operation, body, record);
-    if (reply.wire) sendWireFault(reply.wire, req, res, requestId, reply.result);
+    if (reply.wire) sendWireFault(reply.wire, req, res, requestId, reply.result, reply.status);
     else sendResult(res, requestId, reply.result);
   } catch (error) {
     if (deps.closing.aborted) {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError, internalError, invalidNextToken } from './errors';
-import type { Account } from './names';
+import type { Account } from './name-rules';
 import type { FaultKind } from './types';
 
 const principal = (account: Account) => `arn:aws:sts::${account.accountId}:assumed-role/app/session`;

@@ -10,7 +10,8 @@ const KINDS: readonly FaultKind[] = [
   'reset',
   'truncated',
   'invalid-json',
-  'html-503',
+  'corrupt-json',
+  'html',
   'access-denied',
   'kms-denied',
   'invalid-next-token',
@@ -45,6 +46,9 @@ function validate(rule: FaultRule): FaultRule {
   }
   if (rule.kind === 'latency' && (typeof rule.latencyMs !== 'number' || rule.latencyMs < 0)) {
     throw new TypeError(`Expected the fault \`latencyMs\` to be a non-negative number for a latency rule, got ${show(rule.latencyMs)}`);
+  }
+  if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 200 || rule.status > 599)) {
+    throw new TypeError(`Expected the fault \`status\` to be an HTTP status (200 to 599), got ${show(rule.status)}`);
   }
   for (const key of ['operation', 'name'] as const) {
     if (rule[key] !== undefined && typeof rule[key] !== 'string') throw new TypeError(`Expected the fault \`${key}\` to be a string, got ${show(rule[key])}`);

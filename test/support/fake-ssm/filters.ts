@@ -1,5 +1,5 @@
 import { AwsError } from './errors';
-import { inScope, normalisePath } from './names';
+import { inScope, normalisePath } from './name-rules';
 import type { Version } from './store';
 
 export interface StringFilter {

@@ -6,7 +6,7 @@ import { CONTROL_PREFIX, handleControl } from './control';
 import { Counters } from './counters';
 import { Faults } from './faults';
 import { Iam } from './iam';
-import { nameError } from './names';
+import { nameError } from './name-rules';
 import { applyOptions, defaultSettings, validatePort } from './options';
 import type { OperationContext } from './operations/context';
 import { DEFAULT_KEY_ID } from './operations/put-parameter';

@@ -8,8 +8,12 @@ export type FaultKind =
   | 'drop'
   | 'reset'
   | 'truncated'
+  /** The real answer, HTTP 200, its last brace replaced by `,]`: not valid JSON. */
   | 'invalid-json'
-  | 'html-503'
+  /** The real answer, HTTP 200, with a stray character before the first value: JSON.parse's message then quotes the value. */
+  | 'corrupt-json'
+  /** An HTML page (a proxy's, a load balancer's, a captive portal's), HTTP `status` (default 503). */
+  | 'html'
   | 'access-denied'
   | 'kms-denied'
   | 'invalid-next-token'
@@ -31,6 +35,8 @@ export interface FaultRule {
   after?: number;
   /** The delay for `latency` rules. */
   latencyMs?: number;
+  /** The HTTP status of an `html` rule's page. */
+  status?: number;
 }
 
 export interface RateLimit {

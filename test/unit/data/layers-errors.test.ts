@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { environmentLayer, fileLayer, flatten, parameterStoreLayer, valuesLayer } from '../../../src/data/layers';
+import { environmentLayer, fileLayer, flatten, sourceLayer, valuesLayer } from '../../../src/data/layers';
 import { ConfigError } from '../../../src/errors';
 import { scratch } from '../../support/tmp';
 
@@ -66,9 +66,9 @@ describe('fileLayer', () => {
   });
 });
 
-describe('parameterStoreLayer and environmentLayer', () => {
+describe('sourceLayer and environmentLayer', () => {
   it('records where a named parameter came from, selector included, and its type and version', () => {
-    const [entry] = parameterStoreLayer([], '/P/S/', new Map([['DB', { name: '/shared/db', selector: ':3', type: 'SecureString', value: 'v', version: 3 }]]));
+    const [entry] = sourceLayer([], '/P/S/', new Map([['DB', { name: '/shared/db', selector: ':3', type: 'SecureString', value: 'v', version: 3 }]]));
     expect(entry).toEqual({ key: 'DB', value: 'v', type: 'SecureString', layer: 'parameter-store', origin: '/shared/db:3', version: 3 });
   });
 

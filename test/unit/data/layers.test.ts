@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDataSet } from '../../../src/data/dataset';
-import { environmentLayer, fileLayer, flatten, parameterStoreLayer, valuesLayer } from '../../../src/data/layers';
+import { environmentLayer, fileLayer, flatten, sourceLayer, valuesLayer } from '../../../src/data/layers';
 import { scratch } from '../../support/tmp';
 
 const s = scratch();
@@ -8,7 +8,7 @@ afterAll(() => s.cleanup());
 
 describe('layers', () => {
   it('makes keys relative to the path and keeps named parameters under their key', () => {
-    const entries = parameterStoreLayer(
+    const entries = sourceLayer(
       [{ name: '/P/S/MYSQL/PASSWORD', type: 'SecureString', value: 'x', version: 3 }],
       '/P/S/',
       new Map([['DB', { name: '/aws/reference/secretsmanager/db', type: 'SecureString', value: 'y', version: 1 }]]),
@@ -76,7 +76,7 @@ describe('layers', () => {
 
   it('merges in precedence order and sorts keys', () => {
     const data = buildDataSet([
-      parameterStoreLayer([{ name: '/P/S/B', type: 'String', value: 'store', version: 1 }], '/P/S/', new Map()),
+      sourceLayer([{ name: '/P/S/B', type: 'String', value: 'store', version: 1 }], '/P/S/', new Map()),
       environmentLayer(['B', 'A'], { B: 'env', A: 'env-a' }, new Map()),
       valuesLayer({ A: 'default-a', C: { D: 'default-cd' } }),
     ]);

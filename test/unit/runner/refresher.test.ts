@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolveConfig } from '../../../src/config/config';
+import { ParameterNotFoundError } from '../../../src/errors';
 import { createLogger, Redactor } from '../../../src/log';
+import { templateReferences } from '../../../src/render/referenced-keys';
 import { Refresher } from '../../../src/runner/refresher';
+import { localSource } from '../../../src/source/local';
 import type { FetchOptions, Parameter, ParameterSource } from '../../../src/source/types';
 import { scratch } from '../../support/tmp';
 
@@ -20,6 +23,7 @@ function memorySource(store: Map<string, Parameter>) {
       asked.push({ op: 'byNames', decrypt, names });
       return new Map(names.map((n) => [n, shown(store.get(n) as Parameter, decrypt)]));
     },
+    notFound: ({ path, keys }) => new ParameterNotFoundError(`not found under ${path}: ${keys.join(', ')}`, keys),
   };
   return { source, asked };
 }
@@ -93,5 +97,25 @@ describe('Refresher', () => {
     await expect(refresher.refresh()).rejects.toThrow('boom');
     source.byPath = original;
     expect((await refresher.refresh()).kind).toBe('unchanged');
+  });
+});
+
+describe('Refresher in local dev mode (the local source)', () => {
+  it('renders again when a defaults file or a template changes, with the keys the template now references, and not otherwise', async () => {
+    s.write('d.yaml', 'APP: {COLOR: blue}\n');
+    s.write('app.hbs', 'color={{APP.COLOR}}\n');
+    s.write('ssm-render.yaml', 'defaults:\n  files: [d.yaml]\ntemplates:\n  - source: app.hbs\n    destination: out/app.env\n');
+    const config = resolveConfig({ flags: { local: true }, env: { MYSQL_HOST: 'localhost' }, cwd: s.dir });
+    const log = await createLogger({ level: 'silent', format: 'json', redactor: new Redactor() });
+    const source = localSource(config, { templates: () => templateReferences(config.templates) });
+    const refresher = new Refresher({ config, source, log, redactor: new Redactor() });
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect((await refresher.refresh()).kind).toBe('unchanged');
+    s.write('d.yaml', 'APP: {COLOR: green}\n');
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("color='green'\n");
+    s.write('app.hbs', 'color={{APP.COLOR}}\nhost={{MYSQL.HOST}}\n');
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("color='green'\nhost='localhost'\n");
   });
 });

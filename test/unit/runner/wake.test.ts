@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realClock } from '../../../src/runner/clock';
+import { realClock } from '../../../src/clock';
 import { Wake } from '../../../src/runner/wake';
 
 describe('Wake', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, Redactor } from '../../../src/log';
 import { noMetrics } from '../../../src/metrics';
-import { realClock, type Clock } from '../../../src/runner/clock';
+import { realClock, type Clock } from '../../../src/clock';
 import type { RefreshResult } from '../../../src/runner/refresher';
 import { Wake } from '../../../src/runner/wake';
 import type { RenderOutcome } from '../../../src/runner/render-once';

@@ -37,6 +37,16 @@ describe('buildPolicy', () => {
     ]);
   });
 
+  it('a Secrets Manager reference with a selector (by name or by ARN) authorises the secret, not a secret named after the selector', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf';
+    const doc = buildPolicy({ ...base, parameters: ['/aws/reference/secretsmanager/prod/db:AWSCURRENT', `/aws/reference/secretsmanager/${arn}:AWSPREVIOUS`] });
+    expect(doc.Statement[0]?.Resource.slice(2)).toEqual([
+      'arn:aws:ssm:eu-west-1:*:parameter/aws/reference/secretsmanager/prod/db',
+      `arn:aws:ssm:eu-west-1:*:parameter/aws/reference/secretsmanager/${arn}`,
+    ]);
+    expect(doc.Statement[1]?.Resource).toEqual(['arn:aws:secretsmanager:eu-west-1:*:secret:prod/db-??????', arn]);
+  });
+
   it("uses the region's partition", () => {
     expect(partitionOf('cn-north-1')).toEqual({ partition: 'aws-cn', domain: 'amazonaws.com.cn' });
     expect(partitionOf('us-gov-west-1').partition).toBe('aws-us-gov');

@@ -1,5 +1,5 @@
 import { AwsError } from '../errors';
-import { parameterArn } from '../names';
+import { parameterArn } from '../name-rules';
 import { define } from './context';
 import { requiredString } from './input';
 

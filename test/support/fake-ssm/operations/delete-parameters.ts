@@ -1,4 +1,4 @@
-import { parameterArn } from '../names';
+import { parameterArn } from '../name-rules';
 import { define } from './context';
 import { stringList } from './input';
 

@@ -1,6 +1,6 @@
 import { AwsError, validationError } from '../errors';
 import { DESCRIBE_FILTERS, filterScope, matches, parseFilters, type StringFilter } from '../filters';
-import { parameterArn } from '../names';
+import { parameterArn } from '../name-rules';
 import { namesAfter, paginate } from '../pagination';
 import type { Version } from '../store';
 import { define, type OperationContext } from './context';

@@ -1,5 +1,5 @@
 import { AwsError } from '../errors';
-import { parameterArn } from '../names';
+import { parameterArn } from '../name-rules';
 import { paginate } from '../pagination';
 import { define, type Decryption } from './context';
 import { optionalBoolean, optionalInteger, optionalString, requiredString } from './input';

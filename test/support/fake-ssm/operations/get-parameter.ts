@@ -1,4 +1,4 @@
-import { parameterArn, parseSelector } from '../names';
+import { parameterArn, parseSelector } from '../name-rules';
 import { define, type Decryption } from './context';
 import { optionalBoolean, requiredString } from './input';
 import { resolveName } from './resolve';

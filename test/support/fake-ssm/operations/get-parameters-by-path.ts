@@ -1,6 +1,6 @@
 import { validationError } from '../errors';
 import { BY_PATH_FILTERS, filterScope, matches, parseFilters, type StringFilter } from '../filters';
-import { inScope, normalisePath, parameterArn, PATH_RULES } from '../names';
+import { inScope, normalisePath, parameterArn, PATH_RULES } from '../name-rules';
 import { namesAfter, paginate } from '../pagination';
 import type { Version } from '../store';
 import { define, type Decryption, type OperationContext } from './context';

@@ -1,4 +1,4 @@
-import { parameterArn, parseSelector } from '../names';
+import { parameterArn, parseSelector } from '../name-rules';
 import { define, type Decryption } from './context';
 import { optionalBoolean, stringList } from './input';
 import { isSecretReference, resolveName, secretWithoutDecryption } from './resolve';

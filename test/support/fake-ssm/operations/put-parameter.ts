@@ -1,5 +1,5 @@
 import { AwsError, constraintError, validationError } from '../errors';
-import { nameError, parameterArn } from '../names';
+import { nameError, parameterArn } from '../name-rules';
 import { MAX_VERSIONS, type Tier, type Version } from '../store';
 import type { ParameterType } from '../types';
 import { define } from './context';

@@ -1,4 +1,4 @@
-import { parameterArn } from '../names';
+import { parameterArn } from '../name-rules';
 import type { Version } from '../store';
 import type { Decryption, OperationContext } from './context';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AwsError, validationError } from '../errors';
-import { parseSelector } from '../names';
+import { parseSelector } from '../name-rules';
 import type { Decryption, OperationContext } from './context';
 import { seconds, wireParameter } from './render';
 

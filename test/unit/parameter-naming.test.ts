@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameProblem, pathProblem, splitSelector, withTrailingSlash } from '../../../src/source/names';
+import { nameProblem, pathProblem, splitSelector, withTrailingSlash } from '../../src/parameter-naming';
 
 describe('nameProblem', () => {
   it.each(['/ELASMETRICS/STAGING/MYSQL/PASSWORD', 'flat_name', '/a/b.c-d_e', `/${Array.from({ length: 15 }, () => 'x').join('/')}`])('accepts %s', (name) => {
@@ -41,5 +41,33 @@ describe('nameProblem', () => {
     expect(pathProblem('/A/B/')).toBeUndefined();
     expect(pathProblem('A/B')).toContain('starts with /');
     expect(pathProblem('/A B/')).toContain('letters');
+  });
+});
+
+describe('splitSelector: one rule for every room', () => {
+  const ARN = '/aws/reference/secretsmanager/arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf';
+  it.each([
+    ['/a/b:3', '/a/b', ':3'],
+    ['/a/b:label', '/a/b', ':label'],
+    ['/a/b', '/a/b', ''],
+    ['flat:7', 'flat', ':7'],
+    ['/aws/reference/secretsmanager/prod/db', '/aws/reference/secretsmanager/prod/db', ''],
+    ['/aws/reference/secretsmanager/prod/db:AWSCURRENT', '/aws/reference/secretsmanager/prod/db', ':AWSCURRENT'],
+    [
+      '/aws/reference/secretsmanager/prod/db:a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+      '/aws/reference/secretsmanager/prod/db',
+      ':a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    ],
+    [ARN, ARN, ''],
+    [`${ARN}:AWSPREVIOUS`, ARN, ':AWSPREVIOUS'],
+    ['/aws/reference/secretsmanager/arn:aws:secretsmanager:eu-west-1', '/aws/reference/secretsmanager/arn:aws:secretsmanager:eu-west-1', ''],
+  ])('%s -> %s + %s', (raw, name, selector) => {
+    expect(splitSelector(raw)).toEqual({ name, selector });
+  });
+
+  it('a selector holds only a version or a label: a colon or a slash after the first colon is refused', () => {
+    expect(nameProblem('/a/b:c:d', 'read')).toMatch(/version number or a label/);
+    expect(nameProblem('/a:b/c', 'read')).toMatch(/version number or a label/);
+    expect(nameProblem('/a/b:live-2.0_x', 'read')).toBeUndefined();
   });
 });
