@@ -5,7 +5,7 @@ export default {
   // related: a mutant that runs at module load (a table, a schema) runs only the test files that import its file.
   vitest: { configFile: 'vitest.stryker.config.mts', related: true },
   plugins: ['@stryker-mutator/vitest-runner'],
-  mutate: ['src/output/**/*.ts', 'src/render/formats/**/*.ts', 'src/data/**/*.ts', 'src/config/**/*.ts'],
+  mutate: ['src/output/**/*.ts', 'src/render/formats/**/*.ts', 'src/data/**/*.ts', 'src/config/**/*.ts', 'src/retry/**/*.ts'],
   coverageAnalysis: 'perTest',
   // A mutant in module-level code (the config schema, the message tables) reruns every test file
   // that imports its file: hours here. Such mutants are left out of the score; unit tests check them.
