@@ -1,43 +1,19 @@
 import { dirname } from 'node:path';
 import { WriteError } from '../errors';
+import { checkPrivately } from './check/dry-run';
+import { hasCheck, runChecks, type Staged } from './check/run-checks';
 import { ensureDirectory, syncDirectories } from './directories';
-import { nodeFs, type CommitFs } from './fs';
+import type { CommitFs } from './fs';
 import { writeInPlace } from './in-place';
 import { inspect, type Existing } from './inspect';
-import { lockDirectories, releaseLocksNow } from './lock';
+import { lockDirectories } from './lock';
 import { ownerDiffers, ownerFor, processIdentity, type DirectoryInfo, type Identity, type Owner } from './owner-policy';
 import { rollBack, type Applied, type RollbackOutcome } from './rollback';
+import { removeUnusedSnapshots } from './snapshot/cleanup';
 import { stage } from './stage';
-import { abandonTemps, removeStaleTemps, tempsBeside, untrack } from './temps';
+import { removeStaleTemps, tempsBeside, untrack } from './temps';
+import type { CommitOptions, CommitResult, FileToWrite } from './types';
 import { writeError } from './write-error';
-
-export interface FileToWrite {
-  readonly destination: string;
-  readonly content: Buffer;
-  readonly mode: number;
-  readonly uid?: number | undefined;
-  readonly gid?: number | undefined;
-}
-
-export interface CommitResult {
-  /** Destinations whose bytes changed (or would change, in a dry run). */
-  readonly written: readonly string[];
-  /** Destinations left untouched: same bytes, same inode, same mtime. */
-  readonly unchanged: readonly string[];
-}
-
-export interface CommitOptions {
-  readonly dryRun?: boolean;
-  readonly signal?: AbortSignal | undefined;
-  /** A rename could not replace the file (EBUSY: a single-file bind mount) and it was rewritten in place. */
-  readonly onInPlaceWrite?: ((destination: string) => void) | undefined;
-  /** The file system (tests observe or fault it); node:fs/promises by default. */
-  readonly fs?: CommitFs | undefined;
-  /** Who the process is, for the owner policy; the real uid and gid by default. */
-  readonly identity?: Identity | undefined;
-  /** How long to wait for another writer's lock on a destination directory. */
-  readonly lockTimeoutMs?: number | undefined;
-}
 
 interface Step {
   readonly file: FileToWrite;
@@ -45,12 +21,6 @@ interface Step {
   readonly owner: Owner | undefined;
   /** replace: new bytes; fix: same bytes, mode or owner to mend; none: nothing to do. */
   readonly action: 'replace' | 'fix' | 'none';
-}
-
-/** Remove every temp file (and lock) a commit holds; for a process that must exit now. */
-export function abandonInFlightTemps(): void {
-  abandonTemps();
-  releaseLocksNow();
 }
 
 async function plan(fs: CommitFs, files: readonly FileToWrite[], self: Identity): Promise<Step[]> {
@@ -89,6 +59,11 @@ async function stageAll(fs: CommitFs, steps: readonly Step[], signal: AbortSigna
     await discard(fs, staged.values());
     throw error;
   }
+}
+
+/** The changed files that have a check, at their temp file. */
+function stagedChecks(staged: ReadonlyMap<Step, string>): Staged[] {
+  return [...staged].flatMap(([{ file }, path]) => (hasCheck(file) ? [{ file, path }] : []));
 }
 
 async function discard(fs: CommitFs, temps: Iterable<string>): Promise<void> {
@@ -158,17 +133,26 @@ async function applyAll(fs: CommitFs, steps: readonly Step[], staged: Map<Step, 
 }
 
 /**
- * Commit a set of rendered files, all or nothing. Under a lock on each destination directory, it
- * removes temp files a killed run left, writes every changed file to a temp file beside it (if any
- * fails, nothing has changed), then mends modes and owners and renames each into place; if one of
- * those fails, the ones already done are put back as they were. Unchanged files are not touched.
+ * `commit: files`: commit a set of rendered files, all or nothing. Under a lock on each destination
+ * directory, it removes temp files a killed run left, writes every changed file to a temp file
+ * beside it (if any fails, nothing has changed), runs the checks on those temp files, then mends
+ * modes and owners and renames each into place; if one of those fails, the ones already done are
+ * put back as they were. Unchanged files are not touched. A directory `commit: snapshot` used
+ * before loses its `..data` and snapshots once no name goes through them.
  */
-export async function commitFiles(files: readonly FileToWrite[], options: CommitOptions = {}): Promise<CommitResult> {
-  const fs = options.fs ?? nodeFs;
+export async function commitEachFile(files: readonly FileToWrite[], options: CommitOptions, fs: CommitFs): Promise<CommitResult> {
   const self = options.identity ?? processIdentity();
   const destinations = files.map((f) => f.destination);
   const first = await plan(fs, files, self);
-  if (options.dryRun) return summary(first);
+  if (options.dryRun) {
+    await checkPrivately(
+      fs,
+      first.filter((s) => s.action === 'replace').map((s) => s.file),
+      options.check ?? {},
+      options.signal,
+    );
+    return summary(first);
+  }
   // Nothing to do takes no lock: a directory watcher sees no event on an unchanged cycle.
   if (first.every((s) => s.action === 'none') && (await tempsBeside(fs, destinations)).length === 0) return summary(first);
 
@@ -180,7 +164,14 @@ export async function commitFiles(files: readonly FileToWrite[], options: Commit
     // Again, under the lock: another writer may have changed the destinations meanwhile.
     const steps = await plan(fs, files, self);
     const staged = await stageAll(fs, steps, options.signal);
+    try {
+      await runChecks(stagedChecks(staged), options.check ?? {}, options.signal);
+    } catch (error) {
+      await discard(fs, staged.values());
+      throw error;
+    }
     await applyAll(fs, steps, staged, self, options);
+    await removeUnusedSnapshots(fs, dirs);
     return summary(steps);
   } finally {
     await unlock();

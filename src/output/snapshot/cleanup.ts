@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { CommitFs } from '../fs';
+import { removeStaleTemps } from '../temps';
+import { writeError } from '../write-error';
+import { DATA_LINK, DATA_TMP, isSnapshotName } from './names';
+import type { DirPlan } from './plan';
+
+const remove = (fs: CommitFs, path: string) =>
+  fs.rm(path, { recursive: true, force: true }).catch((error: unknown) => {
+    throw writeError('remove', path, error);
+  });
+
+/**
+ * Under the lock: remove what a killed snapshot commit left in a directory: `..data_tmp`, snapshot
+ * directories `..data` does not point to, temp symlinks beside the names and temp files in the live snapshot.
+ */
+export async function removeStaleSnapshots(fs: CommitFs, plan: DirPlan): Promise<void> {
+  for (const name of plan.stale) await remove(fs, join(plan.dir, name));
+  await removeStaleTemps(
+    fs,
+    plan.steps.map((s) => s.file.destination),
+  );
+  if (plan.live !== undefined) {
+    const live = plan.live;
+    await removeStaleTemps(
+      fs,
+      plan.steps.map((s) => join(plan.dir, live, s.name)),
+    );
+  }
+}
+
+/** Whether any name in `dir` is a symlink through `..data`. */
+async function inUse(fs: CommitFs, dir: string, entries: readonly string[]): Promise<boolean> {
+  for (const name of entries.filter((n) => !n.startsWith('..'))) {
+    const target = await fs.readlink(join(dir, name)).catch(() => undefined);
+    if (target?.startsWith(`${DATA_LINK}/`)) return true;
+  }
+  return false;
+}
+
+/**
+ * After a `commit: files` commit (under its lock): a directory that `commit: snapshot` used before
+ * and whose names no longer go through `..data` loses `..data` and every snapshot directory. The
+ * live one goes before `..data`, so that a kill in between leaves a dangling `..data` the next
+ * commit still finds.
+ */
+export async function removeUnusedSnapshots(fs: CommitFs, dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
+    const entries = await fs.readdir(dir).catch(() => [] as string[]);
+    if (!entries.includes(DATA_LINK) || (await inUse(fs, dir, entries))) continue;
+    const live = await fs.readlink(join(dir, DATA_LINK)).catch(() => undefined);
+    for (const name of entries.filter((n) => n === DATA_TMP || (isSnapshotName(n) && n !== live))) await remove(fs, join(dir, name));
+    if (live !== undefined && isSnapshotName(live)) await remove(fs, join(dir, live));
+    await fs.unlink(join(dir, DATA_LINK)).catch(() => undefined);
+  }
+}
