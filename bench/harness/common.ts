@@ -41,6 +41,7 @@ export function countingMetrics() {
   const metrics: LoopMetrics = {
     refresh: (result) => void (result === 'failed' ? (counts.failedRefreshes += 1) : (counts[result] += 1)),
     failure: (code) => void ((counts.failures += 1), (codes[code] = (codes[code] ?? 0) + 1)),
+    checkFailure: () => undefined,
     call: () => void (counts.calls += 1),
     throttled: () => void (counts.throttled += 1),
     files: () => undefined,
