@@ -9,7 +9,7 @@ import { readMountPoints } from '../mount-point';
 import { ownerDiffers, processIdentity, type Identity } from '../owner-policy';
 import { rollBack, type Applied } from '../rollback';
 import { writeNew } from '../stage';
-import { untrackDir } from '../temps';
+import { tempsBeside, untrackDir } from '../temps';
 import type { CommitOptions, CommitResult, FileToWrite } from '../types';
 import { writeError } from '../write-error';
 import { buildSnapshot, carry } from './build';
@@ -39,7 +39,13 @@ function summary(files: readonly FileToWrite[], plans: readonly DirPlan[]): Comm
   };
 }
 
-const idle = (plan: DirPlan) => !plan.swap && plan.stale.length === 0 && plan.steps.every((s) => s.action === 'none');
+/** Nothing to write, mend or clean up in this directory (temp files a killed commit left count as something). */
+async function idle(fs: CommitFs, plan: DirPlan): Promise<boolean> {
+  if (plan.swap || plan.stale.length > 0 || plan.steps.some((s) => s.action !== 'none')) return false;
+  const live = plan.live as string;
+  const temps = await tempsBeside(fs, [...plan.steps.map((s) => s.file.destination), ...plan.steps.map((s) => join(plan.dir, live, s.name))]);
+  return temps.length === 0;
+}
 
 /** Phase one: a new snapshot directory for each directory that needs one, every file written and fsynced. */
 async function buildAll(fs: CommitFs, plans: readonly DirPlan[], options: CommitOptions, now: () => Date): Promise<Map<DirPlan, string>> {
@@ -173,7 +179,7 @@ export async function commitSnapshot(files: readonly FileToWrite[], options: Com
     return summary(files, first);
   }
   // Nothing to do takes no lock: a directory watcher sees no event on an unchanged cycle.
-  if (first.every(idle)) return summary(files, first);
+  if ((await Promise.all(first.map((plan) => idle(fs, plan)))).every(Boolean)) return summary(files, first);
 
   const dirs = first.map((p) => p.dir);
   for (const dir of dirs) await ensureDirectory(dir, fs);

@@ -137,6 +137,13 @@ describe('commit: snapshot', () => {
     expect(live()).toBe(keep);
   });
 
+  it('removes a temp symlink a killed commit left beside a name, also when nothing else is stale', async () => {
+    await snapshot([file('a.env', 'A=1\n')]);
+    symlinkSync('..data/a.env', s.path('.a.env.ssm-render-0123456789ab.tmp'));
+    await snapshot([file('a.env', 'A=1\n')]);
+    expect(readdirSync(s.dir).sort()).toEqual(['..data', live(), 'a.env'].sort());
+  });
+
   it('keeps the files of the live snapshot that this commit does not write but a name still shows', async () => {
     await snapshot([file('a.env', 'A=1\n'), file('other.env', 'O=1\n', 0o604)]);
     const otherIno = statSync(s.path('other.env')).ino;
