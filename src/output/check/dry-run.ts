@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { WriteError } from '../../errors';
 import type { CommitFs } from '../fs';
 import { trackDir, untrackDir } from '../temps';
 import { writeNew } from '../stage';
@@ -13,7 +14,12 @@ import { hasCheck, runChecks } from './run-checks';
 export async function checkPrivately(fs: CommitFs, changed: readonly FileToWrite[], options: CheckOptions, signal: AbortSignal | undefined): Promise<void> {
   const checked = changed.filter(hasCheck);
   if (checked.length === 0) return;
-  const dir = await fs.mkdtemp(join(tmpdir(), 'ssm-render-check-'));
+  const dir = await fs.mkdtemp(join(tmpdir(), 'ssm-render-check-')).catch((error: unknown) => {
+    throw new WriteError(`Cannot create a directory under ${tmpdir()} for the dry run's checks (${(error as NodeJS.ErrnoException).code ?? 'EIO'})`, tmpdir(), {
+      hint: 'a dry run checks copies of the files there: set TMPDIR to a writable directory',
+      cause: error,
+    });
+  });
   trackDir(dir);
   try {
     const staged = [];

@@ -82,13 +82,14 @@ async function discard(fs: CommitFs, built: ReadonlyMap<DirPlan, string>): Promi
   }
 }
 
-/** The changed files that have a check, at their path in the new snapshot. */
-function stagedChecks(built: ReadonlyMap<DirPlan, string>): Staged[] {
-  const staged: Staged[] = [];
+/** The changed files that have a check, at their path in the new snapshot, in the order they were given. */
+function stagedChecks(files: readonly FileToWrite[], built: ReadonlyMap<DirPlan, string>): Staged[] {
+  const staged = new Map<FileToWrite, Staged>();
   for (const [plan, name] of built) {
-    for (const { file, action, name: base } of plan.steps) if (action === 'replace' && hasCheck(file)) staged.push({ file, path: join(plan.dir, name, base) });
+    for (const step of plan.steps)
+      if (step.action === 'replace' && hasCheck(step.file)) staged.set(step.file, { file: step.file, path: join(plan.dir, name, step.name) });
   }
-  return staged;
+  return files.flatMap((f) => staged.get(f) ?? []);
 }
 
 async function fix(fs: CommitFs, plan: DirPlan, step: SnapshotStep & { before: NonNullable<SnapshotStep['before']> }, applied: Applied[]): Promise<void> {
@@ -190,7 +191,7 @@ export async function commitSnapshot(files: readonly FileToWrite[], options: Com
     const plans = await planAll(ctx, files);
     const built = await buildAll(fs, plans, options, now);
     try {
-      await runChecks(stagedChecks(built), options.check ?? {}, options.signal);
+      await runChecks(stagedChecks(files, built), options.check ?? {}, options.signal);
     } catch (error) {
       await discard(fs, built);
       throw error;

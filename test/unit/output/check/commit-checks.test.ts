@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WriteError } from '../../../../src/errors';
 import { CheckFailedError } from '../../../../src/output/check/check-error';
 import type { CheckRunner } from '../../../../src/output/check/run-check';
 import { commitFiles, type CommitMode, type FileToWrite } from '../../../../src/output/commit';
@@ -88,6 +89,12 @@ describe.each<CommitMode>(['files', 'snapshot'])('checks with commit: %s', (mode
     expect(error.message).toBe(`Check \`validate\` of ${s.path('a.conf')} (template templates/t.hbs) failed: exit code 2; nothing was committed`);
   });
 
+  it('checks in the order of the templates, whatever their directories', async () => {
+    const { run, seen } = recordingRunner([]);
+    await commitFiles([file('z/x.conf', 'X\n', ['validate', '{{file}}']), file('a/y.conf', 'Y\n', ['validate', '{{file}}'])], { mode, check: { run } });
+    expect(seen.map((x) => x.content)).toEqual(['X\n', 'Y\n']);
+  });
+
   it('an unchanged file is not checked again', async () => {
     const calls: string[] = [];
     const { run, seen } = recordingRunner(calls);
@@ -113,6 +120,17 @@ describe.each<CommitMode>(['files', 'snapshot'])('checks with commit: %s', (mode
     expect(existsSync(staged)).toBe(false);
     expect(readdirSync(s.dir)).toEqual(['a.conf']);
     expect(readFileSync(s.path('a.conf'), 'utf8')).toBe('OLD\n');
+  });
+
+  it('a dry run that cannot make its private directory says to set TMPDIR', async () => {
+    const { run } = recordingRunner([]);
+    const { fs } = recordingFs((op) => (op === 'mkdtemp' ? 'EROFS' : undefined));
+    const error = (await commitFiles([file('a.conf', 'A=1\n', ['validate', '{{file}}'])], { mode, fs, dryRun: true, check: { run } }).catch(
+      (e: unknown) => e,
+    )) as WriteError;
+    expect(error).toBeInstanceOf(WriteError);
+    expect(error.message).toMatch(/^Cannot create a directory under .* for the dry run's checks \(EROFS\)$/);
+    expect(error.hint).toMatch(/set TMPDIR/);
   });
 
   it('a dry run whose check fails throws the same error', async () => {
