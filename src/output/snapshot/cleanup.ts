@@ -3,7 +3,6 @@ import type { CommitFs } from '../fs';
 import { removeStaleTemps } from '../temps';
 import { writeError } from '../write-error';
 import { DATA_LINK, DATA_TMP, isSnapshotName } from './names';
-import type { DirPlan } from './plan';
 
 const remove = (fs: CommitFs, path: string) =>
   fs.rm(path, { recursive: true, force: true }).catch((error: unknown) => {
@@ -12,19 +11,21 @@ const remove = (fs: CommitFs, path: string) =>
 
 /**
  * Under the lock: remove what a killed snapshot commit left in a directory: `..data_tmp`, snapshot
- * directories `..data` does not point to, temp symlinks beside the names and temp files in the live snapshot.
+ * directories `..data` does not point to, temp symlinks beside the names and temp files in the live
+ * snapshot.
  */
-export async function removeStaleSnapshots(fs: CommitFs, plan: DirPlan): Promise<void> {
-  for (const name of plan.stale) await remove(fs, join(plan.dir, name));
+export async function removeStaleSnapshots(fs: CommitFs, dir: string, names: readonly string[]): Promise<void> {
+  const entries = await fs.readdir(dir).catch(() => [] as string[]);
+  const live = entries.includes(DATA_LINK) ? await fs.readlink(join(dir, DATA_LINK)).catch(() => undefined) : undefined;
+  for (const name of entries.filter((n) => n === DATA_TMP || (isSnapshotName(n) && n !== live))) await remove(fs, join(dir, name));
   await removeStaleTemps(
     fs,
-    plan.steps.map((s) => s.file.destination),
+    names.map((n) => join(dir, n)),
   );
-  if (plan.live !== undefined) {
-    const live = plan.live;
+  if (live !== undefined && !live.includes('/')) {
     await removeStaleTemps(
       fs,
-      plan.steps.map((s) => join(plan.dir, live, s.name)),
+      names.map((n) => join(dir, live, n)),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { WriteError } from '../../errors';
 import { runChecks, hasCheck, type Staged } from '../check/run-checks';
 import { checkPrivately } from '../check/dry-run';
@@ -186,7 +186,12 @@ export async function commitSnapshot(files: readonly FileToWrite[], options: Com
   for (const dir of dirs) await ensureDirectory(dir, fs);
   const unlock = await lockDirectories(dirs, { fs, signal: options.signal, timeoutMs: options.lockTimeoutMs });
   try {
-    for (const plan of await planAll(ctx, files)) await removeStaleSnapshots(fs, plan);
+    for (const [dir, inDir] of byDirectory(files))
+      await removeStaleSnapshots(
+        fs,
+        dir,
+        inDir.map((f) => basename(f.destination)),
+      );
     // Again, under the lock and clean: another writer may have changed the directories meanwhile.
     const plans = await planAll(ctx, files);
     const built = await buildAll(fs, plans, options, now);
