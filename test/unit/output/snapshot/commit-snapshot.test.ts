@@ -190,6 +190,20 @@ describe('commit: snapshot', () => {
   });
 });
 
+describe.skipIf(process.getuid?.() !== 0)('commit: snapshot, as root', () => {
+  it("gives the files inside the snapshot their owner; the symlinks and the snapshot directory stay the process's", async () => {
+    await snapshot([{ ...file('a.env', 'A=1\n'), uid: 1234, gid: 5678 }]);
+    const inside = statSync(s.path(live(), 'a.env'));
+    expect([inside.uid, inside.gid, inside.mode & 0o7777]).toEqual([1234, 5678, 0o640]);
+    expect([statSync(s.path(live())).uid, lstatSync(s.path('a.env')).uid]).toEqual([0, 0]);
+    // Same bytes, another owner asked for: mended in place, no swap.
+    const target = live();
+    await snapshot([{ ...file('a.env', 'A=1\n'), uid: 4321, gid: 8765 }]);
+    expect(live()).toBe(target);
+    expect([statSync(s.path(target, 'a.env')).uid, statSync(s.path(target, 'a.env')).gid]).toEqual([4321, 8765]);
+  });
+});
+
 describe('commit: switching modes', () => {
   it('files -> snapshot: each regular file becomes a symlink through ..data, with the new content', async () => {
     await commitFiles([file('a.env', 'A=1\n'), file('b.env', 'B=1\n')]);
