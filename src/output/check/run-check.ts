@@ -48,7 +48,7 @@ export function killRunningChecks(): void {
 }
 
 /**
- * Run a check (no shell) in a process group of its own, stdin and stdout closed to it, keeping the
+ * Run a check (no shell) in a process group of its own, stdin and stdout on /dev/null, keeping the
  * end of its stderr. On a timeout or an abort the whole group gets SIGTERM, then SIGKILL; once the
  * check exits, anything it left behind in its group is killed too, so nothing it started outlives it.
  */

@@ -34,8 +34,14 @@ async function seed(fs: CommitFs, plan: DirPlan, seeds: readonly SnapshotStep[],
     const name = await buildSnapshot(fs, dir, now, async (path) => {
       for (const s of seeds) await carry(fs, s.file.destination, join(path, s.name));
     });
-    await pointData(fs, dir, name);
-    untrackDir(join(dir, name));
+    try {
+      await pointData(fs, dir, name);
+    } catch (error) {
+      await fs.rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      untrackDir(join(dir, name));
+    }
     return name;
   }
   const live = join(dir, plan.live);

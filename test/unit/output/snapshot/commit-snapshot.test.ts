@@ -227,6 +227,15 @@ describe('commit: switching modes', () => {
     expect(snapshots()).toEqual([live()]);
   });
 
+  it('files -> snapshot: when even the seed cannot be swapped in, the regular files stay and nothing is left behind', async () => {
+    await commitFiles([file('a.env', 'A=1\n')]);
+    const { fs } = recordingFs((op, path) => (op === 'rename' && path.endsWith('/..data') ? 'EIO' : undefined));
+    const error = await snapshot([file('a.env', 'A=2\n')], { fs }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    expect(readdirSync(s.dir)).toEqual(['a.env']);
+    expect([lstatSync(s.path('a.env')).isFile(), read('a.env')]).toEqual([true, 'A=1\n']);
+  });
+
   it('snapshot -> files: each symlink becomes a regular file, and ..data and its snapshot are removed', async () => {
     await snapshot([file('a.env', 'A=1\n'), file('b.env', 'B=1\n')]);
     const result = await commitFiles([file('a.env', 'A=1\n'), file('b.env', 'B=2\n')]);
