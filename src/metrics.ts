@@ -2,6 +2,8 @@
 export interface LoopMetrics {
   refresh(result: 'changed' | 'unchanged' | 'failed', durationMs: number): void;
   failure(code: string): void;
+  /** A template's check refused the new content of `destination` (a path, never a value). */
+  checkFailure(destination: string): void;
   call(operation: string, outcome: string, decrypted: number): void;
   /** One throttled attempt, including those the SDK retried successfully. */
   throttled(): void;
@@ -14,6 +16,7 @@ export interface LoopMetrics {
 export const noMetrics: LoopMetrics = {
   refresh: () => undefined,
   failure: () => undefined,
+  checkFailure: () => undefined,
   call: () => undefined,
   throttled: () => undefined,
   files: () => undefined,

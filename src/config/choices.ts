@@ -6,6 +6,10 @@ import { DIALECTS, FORMAT_NAMES } from '../render/formats/catalog';
 export { DIALECTS, FORMAT_NAMES };
 /** A template's `escape:`: a format's, or none. */
 export const ESCAPE_NAMES = [...FORMAT_NAMES, 'none'] as const;
+/** `commit:`: each file renamed into place (files), or every file of a directory swapped at once (snapshot). */
+export const COMMIT_MODES = ['files', 'snapshot'] as const;
+/** In a template's `check:`, where the staged file's path goes. */
+export const CHECK_FILE = '{{file}}';
 export const SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGCONT'] as const;
 
 /** `ls --format` */

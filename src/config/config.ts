@@ -2,12 +2,13 @@ import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JITTER } from '../retry/policy';
 import { LANGUAGE_HINT, languageForPath, type EscapeName } from './language';
-import type { DIALECTS, FORMAT_NAMES } from './choices';
+import type { COMMIT_MODES, DIALECTS, FORMAT_NAMES } from './choices';
 import type { ConfigFile, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
 
 export type FormatName = (typeof FORMAT_NAMES)[number];
 export type DialectName = (typeof DIALECTS)[number];
+export type CommitMode = (typeof COMMIT_MODES)[number];
 export type NestedValues = { readonly [key: string]: string | number | boolean | NestedValues };
 
 export interface TemplateConfig {
@@ -23,6 +24,14 @@ export interface TemplateConfig {
   readonly escape: EscapeName;
   readonly dialect: DialectName;
   readonly include: readonly string[] | undefined;
+  /** A program that must accept the staged file before anything is committed. */
+  readonly check: CheckConfig | undefined;
+}
+
+export interface CheckConfig {
+  /** The program and its arguments; `{{file}}` (in one of them at least) becomes the staged file's path. */
+  readonly argv: readonly string[];
+  readonly timeoutMs: number;
 }
 
 export interface WatchConfig {
@@ -59,6 +68,8 @@ export interface Config {
   readonly allowEmpty: boolean;
   readonly defaults: { readonly yamlFiles: readonly string[]; readonly jsonFiles: readonly string[]; readonly values: NestedValues };
   readonly templates: readonly TemplateConfig[];
+  /** files: each changed file renamed into place; snapshot: every file of a directory swapped at once. */
+  readonly commit: CommitMode;
   readonly requestTimeoutMs: number;
   readonly watch: WatchConfig;
   readonly onChange: OnChangeConfig;
@@ -71,6 +82,7 @@ export interface ConfigInput extends SettingsInput {
 }
 
 export const DEFAULT_MODE = 0o640;
+export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
@@ -126,6 +138,7 @@ function templateConfig(entry: TemplateEntry, origin: Origin, baseDir: string): 
     escape,
     dialect: entry.dialect ?? 'portable',
     include: entry.include,
+    check: entry.check === undefined ? undefined : { argv: entry.check, timeoutMs: entry.check_timeout ?? DEFAULT_CHECK_TIMEOUT_MS },
   };
 }
 
@@ -172,6 +185,7 @@ export function resolveConfig(input: ConfigInput): Config {
     allowEmpty: file.allow_empty ?? false,
     defaults: { ...defaultFiles(file.defaults?.files ?? [], settings.baseDir), values: file.defaults?.values ?? {} },
     templates,
+    commit: file.commit ?? 'files',
     requestTimeoutMs: file.request_timeout ?? DEFAULT_REQUEST_TIMEOUT_MS,
     watch: watchConfig(file.watch),
     onChange: onChangeConfig(file.on_change, settings.baseDir),

@@ -1,7 +1,7 @@
 // zod/mini: the same validation as zod's classic API at a fraction of its size and start-up cost.
 import * as z from 'zod/mini';
 import { ANY_DURATION, CALL_SPACING, checkDuration, DURATION_EXPECTED, POSITIVE_DURATION, type DurationRule } from './duration';
-import { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
+import { CHECK_FILE, COMMIT_MODES, DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
 import { oneOfText } from './one-of';
 import { RELATIVE_KEY } from '../parameter-naming';
 
@@ -52,11 +52,36 @@ const template = z
     escape: z.optional(oneOf(ESCAPE_NAMES)),
     dialect: z.optional(oneOf(DIALECTS)),
     include: z.optional(z.array(relativeKey, { error: 'a list of relative key prefixes' })),
+    check: z.optional(
+      z
+        .array(text('a program or argument'), {
+          error: 'a list: the program and its arguments, with `{{file}}` for the staged file, e.g. ["nginx", "-t", "-c", "{{file}}"]',
+        })
+        .check(z.minLength(1, { error: 'a list with at least the program' })),
+    ),
+    check_timeout: z.optional(duration(POSITIVE_DURATION)),
   })
   .check(
     z.superRefine((t, ctx) => {
       if ((t.source === undefined) === (t.format === undefined)) {
         ctx.issues.push({ code: 'custom', message: 'exactly one of `source` (a template) or `format` (a built-in format)', input: t, path: [] });
+      }
+      if (t.check !== undefined && !t.check.some((arg) => arg.includes(CHECK_FILE))) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `a list with \`${CHECK_FILE}\` in an argument, where the staged file's path goes (a check that does not read the new file checks nothing)`,
+          input: t.check,
+          path: ['check'],
+        });
+      }
+      if (t.check_timeout !== undefined && t.check === undefined) {
+        // Reported at `check`: `check_timeout` itself is fine, and its text is already a number of ms here.
+        ctx.issues.push({
+          code: 'custom',
+          message: 'the program `check_timeout` applies to, e.g. ["nginx", "-t", "-c", "{{file}}"]',
+          input: undefined,
+          path: ['check'],
+        });
       }
       if (t.format !== undefined && t.escape !== undefined) {
         ctx.issues.push({
@@ -143,6 +168,7 @@ export const configFileSchema = z.strictObject({
     }),
   ),
   templates: z.optional(z.array(template, { error: 'a list of templates' })),
+  commit: z.optional(oneOf(COMMIT_MODES)),
   watch: z.optional(watch),
   on_change: z.optional(onChange),
   exec: z.optional(exec),

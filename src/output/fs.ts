@@ -6,7 +6,24 @@ import * as promises from 'node:fs/promises';
  */
 export type CommitFs = Pick<
   typeof promises,
-  'chmod' | 'chown' | 'lstat' | 'mkdir' | 'open' | 'readdir' | 'readFile' | 'readlink' | 'rename' | 'stat' | 'symlink' | 'unlink' | 'utimes'
+  | 'chmod'
+  | 'chown'
+  | 'copyFile'
+  | 'link'
+  | 'lstat'
+  | 'mkdir'
+  | 'mkdtemp'
+  | 'open'
+  | 'readdir'
+  | 'readFile'
+  | 'readlink'
+  | 'realpath'
+  | 'rename'
+  | 'rm'
+  | 'stat'
+  | 'symlink'
+  | 'unlink'
+  | 'utimes'
 >;
 
 export const nodeFs: CommitFs = promises;

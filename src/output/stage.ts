@@ -13,18 +13,15 @@ export interface StageRequest {
 const CHUNK = 1 << 20;
 
 /**
- * Write bytes to a new temp file beside the destination, created 0600, then owned, moded and
- * fsynced, ready to be renamed over it. On failure the temp file is gone.
+ * Create `path` (it must not exist), created 0600, write the bytes, then set owner and mode and
+ * fsync. On failure the file is gone and the error (a WriteError naming the destination, or the
+ * abort's reason) is thrown.
  */
-export async function stage(fs: CommitFs, request: StageRequest, signal?: AbortSignal): Promise<string> {
-  const temp = tempName(request.destination);
+export async function writeNew(fs: CommitFs, path: string, request: StageRequest, signal?: AbortSignal): Promise<void> {
   let handle;
-  // Tracked before it exists: a forced exit right after the open must still find it.
-  track(temp);
   try {
-    handle = await fs.open(temp, 'wx', 0o600);
+    handle = await fs.open(path, 'wx', 0o600);
   } catch (error) {
-    untrack(temp);
     throw writeError('create', request.destination, error);
   }
   try {
@@ -37,12 +34,24 @@ export async function stage(fs: CommitFs, request: StageRequest, signal?: AbortS
     await handle.chmod(request.mode);
     await handle.sync();
     await handle.close();
-    return temp;
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await fs.unlink(temp).catch(() => undefined);
-    untrack(temp);
+    await fs.unlink(path).catch(() => undefined);
     if (signal?.aborted) throw error;
     throw writeError('write', request.destination, error);
+  }
+}
+
+/** Write bytes to a new temp file beside the destination, ready to be renamed over it. On failure the temp file is gone. */
+export async function stage(fs: CommitFs, request: StageRequest, signal?: AbortSignal): Promise<string> {
+  const temp = tempName(request.destination);
+  // Tracked before it exists: a forced exit right after the open must still find it.
+  track(temp);
+  try {
+    await writeNew(fs, temp, request, signal);
+    return temp;
+  } catch (error) {
+    untrack(temp);
+    throw error;
   }
 }

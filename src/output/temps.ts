@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { readlinkSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CommitFs } from './fs';
 
@@ -7,11 +7,24 @@ const TEMP_MARK = '.ssm-render-';
 
 /** Temp files being written right now, so that a forced exit can still remove them. */
 const inFlight = new Set<string>();
+/** Directories being built (a snapshot, a dry run's staging), with the `..data` link that would make one live. */
+const dirsInFlight = new Map<string, string | undefined>();
 
 export const track = (temp: string): void => void inFlight.add(temp);
 export const untrack = (temp: string): void => void inFlight.delete(temp);
+/** Track a directory being built; `dataLink`: the symlink whose target it becomes once it is live (never removed then). */
+export const trackDir = (dir: string, dataLink?: string): void => void dirsInFlight.set(dir, dataLink);
+export const untrackDir = (dir: string): void => void dirsInFlight.delete(dir);
 
-/** Remove every temp file a commit is writing; for a process that must exit now. */
+const liveThrough = (dir: string, dataLink: string | undefined): boolean => {
+  try {
+    return dataLink !== undefined && readlinkSync(dataLink) === basename(dir);
+  } catch {
+    return false;
+  }
+};
+
+/** Remove every temp file and directory a commit is writing; for a process that must exit now. */
 export function abandonTemps(): void {
   for (const temp of inFlight) {
     try {
@@ -21,6 +34,15 @@ export function abandonTemps(): void {
     }
   }
   inFlight.clear();
+  // A snapshot whose swap finished while this ran is live: it stays.
+  for (const [dir, dataLink] of dirsInFlight) {
+    try {
+      if (!liveThrough(dir, dataLink)) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // the next run removes it as stale
+    }
+  }
+  dirsInFlight.clear();
 }
 
 /** A fresh temp name beside the destination: `.NAME.ssm-render-XXXXXXXXXXXX.tmp`. */

@@ -1,7 +1,8 @@
 import { WriteError } from '../errors';
 
 /** What a commit was doing when the system refused; the hint depends on it as much as on the code. */
-export type WriteAction = 'read' | 'create' | 'write' | 'own' | 'rename' | 'lock' | 'use-directory' | 'create-directory' | 'sync-directory';
+export type WriteAction =
+  'read' | 'create' | 'write' | 'own' | 'rename' | 'link' | 'swap' | 'remove' | 'lock' | 'use-directory' | 'create-directory' | 'sync-directory';
 
 const PHRASES: Record<WriteAction, string> = {
   read: 'read',
@@ -9,6 +10,9 @@ const PHRASES: Record<WriteAction, string> = {
   write: 'write',
   own: 'set the mode or owner of',
   rename: 'rename a temp file onto',
+  link: 'link',
+  swap: 'swap the snapshot link',
+  remove: 'remove',
   lock: 'lock the directory',
   'use-directory': 'use the directory',
   'create-directory': 'create the directory',

@@ -43,14 +43,24 @@ export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const s = config.settings;
   const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
   const files = await renderAll(templates, data, meta, deps.signal);
-  const result = await commitFiles(files, {
-    dryRun: deps.dryRun,
-    signal: deps.signal,
-    onInPlaceWrite: (destination) =>
-      log.warn(
-        { destination },
-        'rename onto the destination failed with EBUSY (a single-file bind mount?); rewrote it in place, which is not atomic: mount the directory instead',
-      ),
-  });
+  const checks = new Map(config.templates.map((t) => [t.destination, t.check && { ...t.check, template: t.label }]));
+  const result = await commitFiles(
+    files.map((f) => ({ ...f, check: checks.get(f.destination) })),
+    {
+      dryRun: deps.dryRun,
+      mode: config.commit,
+      signal: deps.signal,
+      check: {
+        // The redactor holds every value by now: a check's stderr is scrubbed before it goes into an error.
+        redact: (text) => deps.redactor.redact(text),
+        onPassed: (destination, check) => log.info({ destination, check, dryRun: deps.dryRun === true }, `check \`${check}\` accepted the new ${destination}`),
+      },
+      onInPlaceWrite: (destination) =>
+        log.warn(
+          { destination },
+          'rename onto the destination failed with EBUSY (a single-file bind mount?); rewrote it in place, which is not atomic: mount the directory instead',
+        ),
+    },
+  );
   return { ...result, data };
 }

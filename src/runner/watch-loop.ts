@@ -6,6 +6,7 @@ import { delayAfterFailure, firstDelay, intervalDelay, retriedAtStartUp, startUp
 import type { Clock } from '../clock';
 import { deadline } from './deadline';
 import type { LoopMetrics } from '../metrics';
+import { CheckFailedError } from '../output/check/check-error';
 import type { RefreshResult } from './refresher';
 import type { RenderOutcome } from './render-once';
 import type { CallStats } from './stats';
@@ -46,6 +47,7 @@ function recordSuccessTimes(deps: LoopDeps): void {
   deps.state.lastSuccessAt = now;
   deps.state.consecutiveFailures = 0;
   deps.state.lastErrorCode = undefined;
+  deps.state.checkFailure = undefined;
   deps.metrics.lastSuccess(Date.now());
 }
 
@@ -153,6 +155,10 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
     const { code, hint, message } = errorFields(error);
     state.lastErrorCode = code;
     metrics.failure(code);
+    if (error instanceof CheckFailedError) {
+      state.checkFailure = error.summary;
+      metrics.checkFailure(error.destination);
+    }
     metrics.refresh('failed', performance.now() - started);
     const retryInMs = delayAfterFailure(deps.watch, error, state.consecutiveFailures, deps.random);
     log.warn({ code, hint, failures: state.consecutiveFailures, retryInMs }, `refresh failed, keeping the last good files: ${message}`);

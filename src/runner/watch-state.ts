@@ -5,6 +5,8 @@ export class WatchState {
   lastAttemptAt: number | undefined;
   lastErrorCode: string | undefined;
   consecutiveFailures = 0;
+  /** The last refresh was refused by a template's check (no stderr, never a value); cleared by a good refresh. */
+  checkFailure: string | undefined;
   parameters = 0;
   running = true;
   /** Updated whenever the loop does anything; a loop that stops ticking is not alive. */

@@ -9,7 +9,8 @@ export interface PromMetrics {
 
 /**
  * The loop's metrics as Prometheus series, in a registry of our own (never the global one). Labels
- * are operation names, outcomes and error codes: bounded sets that never carry a value or a path.
+ * are operation names, outcomes and error codes: bounded sets that never carry a value. The one
+ * path is a check failure's destination: a file the config names, one series per template.
  */
 export async function createPromMetrics(): Promise<PromMetrics> {
   const client = await import('prom-client');
@@ -29,6 +30,12 @@ export async function createPromMetrics(): Promise<PromMetrics> {
     registers,
   });
   const errors = new client.Counter({ name: 'ssm_render_errors_total', help: 'Failed refreshes by error code.', labelNames: ['code'], registers });
+  const checkFailures = new client.Counter({
+    name: 'ssm_render_check_failures_total',
+    help: "Refreshes a template's check refused, by the template's destination; nothing was committed.",
+    labelNames: ['template'],
+    registers,
+  });
   const calls = new client.Counter({
     name: 'ssm_render_parameter_store_calls_total',
     help: 'Parameter Store API calls by operation and outcome (after SDK retries).',
@@ -66,6 +73,7 @@ export async function createPromMetrics(): Promise<PromMetrics> {
         duration.observe(ms / 1000);
       },
       failure: (code) => errors.inc({ code }),
+      checkFailure: (template) => checkFailures.inc({ template }),
       call: (operation, outcome, decrypted) => {
         calls.inc({ operation, outcome });
         if (decrypted > 0) decryptions.inc(decrypted);

@@ -19,7 +19,8 @@ const OUT = ['out/app.env', 'out/config.yaml', 'out/all.json'];
 
 /** The checkout's layout in the scratch directory: the example and the templates it names with ../../. */
 function copyExample(): string {
-  cpSync(`${process.cwd()}/${EXAMPLE}`, dir.path(EXAMPLE), { recursive: true, filter: (src) => !src.includes('/out') });
+  const example = `${process.cwd()}/${EXAMPLE}`;
+  cpSync(example, dir.path(EXAMPLE), { recursive: true, filter: (src) => !src.startsWith(`${example}/out`) });
   cpSync(`${process.cwd()}/templates`, dir.path('templates'), { recursive: true });
   return dir.path(EXAMPLE);
 }

@@ -32,7 +32,7 @@ export function recordingFs(fault: Fault = () => undefined): { fs: CommitFs; cal
     if (typeof fn !== 'function') continue;
     wrapped[name] = async (...args: unknown[]) => {
       const path = String(args[0]);
-      const label = name === 'rename' || name === 'symlink' ? `${path} -> ${String(args[1])}` : path;
+      const label = ['rename', 'symlink', 'link', 'copyFile'].includes(name) ? `${path} -> ${String(args[1])}` : path;
       check(name, label);
       const result = await fn(...args);
       return name === 'open' ? wrapHandle(result as FileHandle, path) : result;

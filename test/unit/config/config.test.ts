@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_INTERVAL_MS, DEFAULT_MODE, DEFAULT_REQUEST_TIMEOUT_MS, resolveConfig, type ConfigInput } from '../../../src/config/config';
+import {
+  DEFAULT_CHECK_TIMEOUT_MS,
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_MODE,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  resolveConfig,
+  type ConfigInput,
+} from '../../../src/config/config';
 import { ConfigError } from '../../../src/errors';
 import { scratch } from '../../support/tmp';
 
@@ -160,5 +167,40 @@ describe('resolveConfig templates', () => {
         'templates:\n  - { format: json, destination: a.json }\n  - { format: yaml, destination: b.yaml }\n  - { format: json, destination: ./a.json }\n',
       ),
     ).toMatch(/^`templates\[0\]` and `templates\[2\]` both write `.*\/conf\/a\.json`$/);
+  });
+});
+
+describe('resolveConfig: check and commit', () => {
+  it('takes a check with its timeout (10 s by default), and `commit` (files by default)', () => {
+    const { config } = resolveIn(
+      'commit: snapshot\ntemplates:\n  - { format: json, destination: a.json, check: [python3, -c, "import json,sys; json.load(open(sys.argv[1]))", "{{file}}"], check_timeout: 1500ms }\n  - { format: yaml, destination: b.yaml, check: [yamllint, "--config={{file}}"] }\n  - { format: yaml, destination: c.yaml }\n',
+    );
+    expect(config.commit).toBe('snapshot');
+    expect(config.templates.map((t) => t.check)).toEqual([
+      { argv: ['python3', '-c', 'import json,sys; json.load(open(sys.argv[1]))', '{{file}}'], timeoutMs: 1_500 },
+      { argv: ['yamllint', '--config={{file}}'], timeoutMs: DEFAULT_CHECK_TIMEOUT_MS },
+      undefined,
+    ]);
+    expect(DEFAULT_CHECK_TIMEOUT_MS).toBe(10_000);
+    expect(resolveIn('templates: []\n').config.commit).toBe('files');
+  });
+
+  it('refuses a check that never names the staged file, naming the key', () => {
+    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, check: [nginx, -t] }\n')).toContain(
+      "Expected `templates[0].check` to be a list with `{{file}}` in an argument, where the staged file's path goes",
+    );
+  });
+
+  it('refuses an empty check, a check_timeout without a check, a bad timeout and an unknown commit mode', () => {
+    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, check: [] }\n')).toContain(
+      'Expected `templates[0].check` to be a list with at least the program',
+    );
+    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, check_timeout: 5s }\n')).toContain(
+      'Missing `templates[0].check`: expected the program `check_timeout` applies to',
+    );
+    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, check: [v, "{{file}}"], check_timeout: 0s }\n')).toContain(
+      'Expected `templates[0].check_timeout` to be at least `1ms`, got `0s`',
+    );
+    expect(messageOf('commit: atomic\n')).toContain('Expected `commit` to be one of files, snapshot, got `atomic`');
   });
 });

@@ -8,6 +8,7 @@ import type { RenderOutcome } from '../../../src/runner/render-once';
 import { firstRender, refreshCycle, watchLoop, type LoopDeps } from '../../../src/runner/watch-loop';
 import { WatchState } from '../../../src/runner/watch-state';
 import { AccessDeniedError, RenderError, ServiceError, ThrottledError } from '../../../src/errors';
+import { CheckFailedError } from '../../../src/output/check/check-error';
 
 const watch = { intervalMs: 60_000, jitter: 0.1, maxStaleMs: undefined, backoffMs: 5_000 };
 
@@ -84,6 +85,7 @@ async function recorded(results: Array<RefreshResult | Error>, random: () => num
   return { deps, sleeps };
 }
 
+const rendered = (): RefreshResult => ({ kind: 'rendered', outcome: { written: [], unchanged: [], data: { entries: new Map() } } as unknown as RenderOutcome });
 const throttled = () => new ThrottledError('Parameter Store throttled GetParametersByPath after 8 attempts');
 const denied = () =>
   new AccessDeniedError('Access denied: ssm:GetParametersByPath on /APP/PROD/', 'ssm:GetParametersByPath', 'arn:aws:ssm:*:*:parameter/APP/PROD');
@@ -106,6 +108,28 @@ describe('refreshCycle: jitter', () => {
   });
 });
 
+describe('refreshCycle: a refused check', () => {
+  const refused = () => new CheckFailedError('Check `nginx` of /etc/nginx/app.conf failed: exit code 1', '/etc/nginx/app.conf', 'nginx', 'exit code 1');
+
+  it('says so in the state (for /readyz) and the metric, waits an interval (no hot loop), and a good refresh clears it', async () => {
+    const { deps } = await recorded([refused(), rendered()], () => 0.5);
+    const counted: string[] = [];
+    const withMetrics = { ...deps, metrics: { ...noMetrics, checkFailure: (d: string) => void counted.push(d) } };
+    expect(await refreshCycle(withMetrics, async () => undefined, 'timer')).toBe(60_000);
+    expect(deps.state.checkFailure).toBe('check failed for /etc/nginx/app.conf (`nginx`: exit code 1)');
+    expect(deps.state.lastErrorCode).toBe('CHECK_FAILED');
+    expect(counted).toEqual(['/etc/nginx/app.conf']);
+    await refreshCycle(withMetrics, async () => undefined, 'timer');
+    expect(deps.state.checkFailure).toBeUndefined();
+  });
+
+  it('other failures leave it unset', async () => {
+    const { deps } = await recorded([denied()], () => 0.5);
+    await refreshCycle(deps, async () => undefined, 'timer');
+    expect(deps.state.checkFailure).toBeUndefined();
+  });
+});
+
 describe('watchLoop: jitter', () => {
   it('sleeps a random point of the first interval, then a freshly jittered interval each cycle, and backs off with jitter', async () => {
     const { deps, sleeps } = await recorded([{ kind: 'unchanged' }, { kind: 'unchanged' }, throttled(), throttled()], draws(0.25, 0, 1, 0.5, 0, 0.5));
@@ -113,8 +137,6 @@ describe('watchLoop: jitter', () => {
     expect(sleeps).toEqual([45_000, 54_000, 66_000, 3_750, 5_000]);
   });
 });
-
-const rendered = (): RefreshResult => ({ kind: 'rendered', outcome: { written: [], unchanged: [], data: { entries: new Map() } } as unknown as RenderOutcome });
 
 describe('firstRender', () => {
   afterEach(() => vi.useRealTimers());
