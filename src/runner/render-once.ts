@@ -1,7 +1,7 @@
 import type { Config } from '../config/config';
 import type { DataSet } from '../data/dataset';
 import type { Logger, Redactor } from '../log';
-import { commitFiles, type CommitResult } from '../output/commit';
+import { commitFiles, sweepLeftoverTemps, type CommitResult } from '../output/commit';
 import { prepareTemplates, renderAll } from '../render/render-all';
 import type { NearMissFinder } from '../source/near-misses';
 import type { ParameterSource } from '../source/types';
@@ -38,6 +38,10 @@ export function redactable(data: DataSet): Array<{ value: string; secure: boolea
 export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const { config, log } = deps;
   const templates = prepareTemplates(config.templates);
+  if (!deps.dryRun) {
+    const swept = await sweepLeftoverTemps(config.templates.map((t) => t.destination));
+    if (swept > 0) log.info({ temps: swept }, `removed ${swept} temp file(s) an interrupted earlier run left beside the destinations`);
+  }
   const data = await loadData(config, deps.source, deps.signal, { nearMisses: deps.nearMisses });
   deps.redactor.add(redactable(data));
   const s = config.settings;
