@@ -124,6 +124,24 @@ describe('parseBoolean', () => {
     const error = thrown(() => parseBoolean('LOCAL_DEV_MODE', 'maybe', 'LOCAL_DEV_MODE (.env)'));
     expect(error.hint).toBe('set LOCAL_DEV_MODE=true or LOCAL_DEV_MODE=false');
   });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['off', false],
+    ['', false],
+  ])('reads `%s` as %s', (word, expected) => {
+    expect(parseBoolean('X', word, 'X (environment)')).toBe(expected);
+  });
+
+  it.each(['y', 'n', '2', 'enabled', 'true false'])('refuses `%s`, quoting it', (word) => {
+    expect(thrown(() => parseBoolean('X', word, 'X (environment)')).message).toBe(`Expected \`X\` to be true or false, got \`${word}\` (from X (environment))`);
+  });
 });
 
 describe('languageForPath', () => {
