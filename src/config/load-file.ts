@@ -6,17 +6,13 @@ import { findDuplicateKey } from './duplicate-keys';
 import { formatIssues } from './issues';
 
 interface SchemaNode {
-  _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode; element?: SchemaNode; shape?: Record<string, SchemaNode> } };
+  _zod: { def: { type: string; innerType?: SchemaNode; element?: SchemaNode; shape?: Record<string, SchemaNode> } };
 }
 
 /** Every key the schema knows at a path, for "did you mean" suggestions. */
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  const unwrap = (node: SchemaNode | undefined): SchemaNode | undefined => {
-    const def = node?._zod.def;
-    if (def && ['optional', 'nullable', 'default', 'lazy'].includes(def.type)) return unwrap(def.innerType);
-    if (def?.type === 'pipe') return unwrap(def.in);
-    return node;
-  };
+  // Mappings in the schema are wrapped only in optional(); walk through that to their keys.
+  const unwrap = (node: SchemaNode | undefined): SchemaNode | undefined => (node?._zod.def.type === 'optional' ? unwrap(node._zod.def.innerType) : node);
   let node = unwrap(configFileSchema as unknown as SchemaNode);
   for (const part of path) {
     node = unwrap(typeof part === 'number' ? node?._zod.def.element : node?._zod.def.shape?.[String(part)]);

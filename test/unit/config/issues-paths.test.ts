@@ -18,6 +18,14 @@ describe('formatIssues, deeper in the file', () => {
     expect(checkConfig({ regioxyz: 'x' }).problems).toEqual(['Unknown key `regioxyz`']);
     expect(checkConfig({ regionx: 'x' }).problems).toEqual(['Unknown key `regionx` (did you mean `region`?)']);
   });
+
+  it('suggests the keys of the mapping that holds the unknown one: an optional mapping, a list entry', () => {
+    expect(checkConfig({ watch: { intervall: '5m' } }).problems).toEqual(['Unknown key `watch.intervall` (did you mean `interval`?)']);
+    expect(checkConfig({ exec: { kill_timeot: '5s' } }).problems).toEqual(['Unknown key `exec.kill_timeot` (did you mean `kill_timeout`?)']);
+    expect(checkConfig({ templates: [{ format: 'dotenv', destination: 'a.env', modee: '0600' }] }).problems).toEqual([
+      'Unknown key `templates[0].modee` (did you mean `mode`?)',
+    ]);
+  });
 });
 
 describe('resolveConfig refusals', () => {
