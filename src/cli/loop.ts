@@ -34,7 +34,7 @@ export interface OpenLoop {
 }
 
 /** How long a stop may take before the process exits anyway (removing any temp file it was writing). */
-export const STOP_DEADLINE_MS = 900;
+const STOP_DEADLINE_MS = 900;
 
 /** Each stop signal (SIGTERM, SIGINT, ...) stops the loop; a stop that takes too long ends the process anyway, exit 0. */
 export function stopOnSignals(stop: AbortController, log: Logger, signals: readonly NodeJS.Signals[] = STOP_SIGNALS): void {

@@ -3,7 +3,7 @@ import { version } from '../../package.json';
 import { defineCommands, type Run } from './commands';
 import type { World } from './world';
 
-export const VERSION: string = version;
+const VERSION: string = version;
 
 /** What `version`, `--version` and `-V` print, alike. */
 const versionLine = () => `ssm-render ${VERSION} (node ${process.version})`;

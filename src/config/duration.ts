@@ -26,7 +26,7 @@ export const POSITIVE_DURATION: DurationRule = { minMs: 1, min: '1ms' };
 export const CALL_SPACING: DurationRule = { minMs: 1_000, min: '1s' };
 
 /** Node's timers hold at most a signed 32-bit count of milliseconds; this leaves room for jitter. */
-export const MAX_DURATION = '20d';
+const MAX_DURATION = '20d';
 const MAX_DURATION_MS = parseDuration(MAX_DURATION) as number;
 
 export const DURATION_EXPECTED = 'a duration such as `30s` or `5m`';

@@ -23,7 +23,7 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
 /** A config file larger than this is refused unread: it is a mistake or an attack, never settings. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** How many copies aliases (`*name`) may expand to, counted as the yaml package counts them. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 function readBounded(file: string): string {
   let fd: number | undefined;

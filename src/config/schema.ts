@@ -39,8 +39,6 @@ const relativeKey = z.string({ error: KEY }).check(z.regex(RELATIVE_KEY, { error
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, expectation = oneOfText(values)) => z.enum(values, { error: expectation });
 
-export { DIALECTS, ESCAPE_NAMES, FORMAT_NAMES } from './choices';
-
 const template = z
   .strictObject({
     source: z.optional(text('a template file path')),

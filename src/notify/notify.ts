@@ -6,7 +6,7 @@ import { signalPidFile } from './signal-pid';
 import { touchFile } from './touch';
 
 /** The variable that tells `on_change.command` which destinations changed, `:`-separated like PATH. */
-export const CHANGED_VARIABLE = 'SSM_RENDER_CHANGED';
+const CHANGED_VARIABLE = 'SSM_RENDER_CHANGED';
 
 /**
  * Tell the app that files changed: the command, the signal and the touch that are configured, in

@@ -34,7 +34,7 @@ function childEnv(withEnv: boolean, data: DataSet): NodeJS.ProcessEnv {
  * process does (exit 0, killed by that signal, or exit 128 + it, as the JVM and many shells
  * report it); otherwise its own status, so a failed shutdown or a SIGKILL after the timeout shows.
  */
-export function stoppedStatus(exit: ChildExit, signal: NodeJS.Signals): number {
+function stoppedStatus(exit: ChildExit, signal: NodeJS.Signals): number {
   const status = exitStatus(exit);
   return status === 0 || exit.signal === signal || status === 128 + (constants.signals[signal] ?? 0) ? 0 : status;
 }

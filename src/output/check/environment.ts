@@ -2,7 +2,7 @@
  * The only variables a check sees: enough to find programs and read text, never ssm-render's own
  * environment (which holds values in local mode, and credentials).
  */
-export const CHECK_ENV_NAMES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
+const CHECK_ENV_NAMES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'] as const;
 
 /** What PATH is when ssm-render itself has none. */
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -26,7 +26,7 @@ export interface RunCheckOptions {
 
 export type CheckRunner = (argv: readonly string[], options: RunCheckOptions) => Promise<CheckRun>;
 
-export const KILL_GRACE_MS = 1_000;
+const KILL_GRACE_MS = 1_000;
 /** Once the check has exited, how long its stderr may stay open (a process that left the group holds it). */
 const DRAIN_MS = 500;
 

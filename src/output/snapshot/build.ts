@@ -12,7 +12,7 @@ import { DATA_LINK, snapshotName } from './names';
  * group must be able to pass through it; each file's own mode decides who reads it (and the
  * destination directory, 0750 when ssm-render creates it, still gates the way in).
  */
-export const SNAPSHOT_DIR_MODE = 0o755;
+const SNAPSHOT_DIR_MODE = 0o755;
 
 /** Codes with which a file system refuses a hard link, where a copy does the same job. */
 const NO_LINK = ['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'];

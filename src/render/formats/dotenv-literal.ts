@@ -2,7 +2,7 @@ import { refuse } from './refuse';
 
 // Go's bufio.Scanner default limit (64 KiB including the newline); kubectl ignores the error and
 // silently drops every later line.
-export const MAX_LITERAL_LINE_BYTES = 65_535;
+const MAX_LITERAL_LINE_BYTES = 65_535;
 
 /*
  * `KEY=value` with every byte literal, as docker --env-file, kubectl --from-env-file and ECS
