@@ -2,7 +2,7 @@
 // refresh costs (nothing changed, one value changed) and the process's memory; with --soak, its RSS
 // over thousands of refreshes. Both are driven by SIGHUP (watch's own "render now"), one refresh at
 // a time: the bench waits for the line each logs at the end of a refresh before it sends the next.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { cleanEnv, CLI, sleep, startDaemon, startFake } from './lib/proc.mjs';
@@ -19,6 +19,17 @@ const PHASES = [
 const SETTLE_MS = 50;
 const isRefresh = (line) => typeof line.msg === 'string' && line.msg.startsWith('refresh');
 const isFailure = (line) => line.msg.startsWith('refresh failed');
+const BY_NAME = 'ssm-render watch';
+const LISTING = 'ssm-render watch, discovery_interval: 1';
+/** Every this many refreshes the default lists the path (watch.discovery_interval). */
+const DISCOVERY = 10;
+
+/** The job's config with `watch.discovery_interval: 1`: a listing every refresh, as before version checks by name. */
+function listingConfig(job) {
+  const path = join(job.dir, 'ssm-render-listing.yaml');
+  writeFileSync(path, readFileSync(job.config, 'utf8').replace('templates:', 'watch:\n  discovery_interval: 1\ntemplates:'));
+  return path;
+}
 
 /**
  * Each tool's command line on a runtime, the line that says it is ready, and the files it writes; the
@@ -26,21 +37,20 @@ const isFailure = (line) => line.msg.startsWith('refresh failed');
  */
 function tools(rt, job, bundles, last = false) {
   const out = (f) => join(job.out, f);
+  const watchWith = (name, config) => ({
+    name,
+    argv: [rt.node, ...rt.flags, CLI, 'watch', '--config', config, '--interval', '1h', '--log-level', 'debug'],
+    ready: (l) => l.msg === 'first render complete, watching',
+    files: ['app.env', 'app.yaml', 'app.sh'].map(out),
+  });
   const naive = {
     name: 'SDK loop',
     argv: [rt.node, ...rt.flags, bundles.naiveWatch, PATH, out('naive.env'), '3600000'],
     ready: isRefresh,
     files: [out('naive.env')],
   };
-  return [
-    {
-      name: 'ssm-render watch',
-      argv: [rt.node, ...rt.flags, CLI, 'watch', '--config', job.config, '--interval', '1h', '--log-level', 'debug'],
-      ready: (l) => l.msg === 'first render complete, watching',
-      files: ['app.env', 'app.yaml', 'app.sh'].map(out),
-    },
-    ...(last ? [naive] : []),
-  ];
+  // The default checks known names by name and lists every 10th refresh; `discovery_interval: 1` lists every time.
+  return [watchWith(BY_NAME, job.config), ...(last ? [watchWith(LISTING, job.listingConfig), naive] : [])];
 }
 
 /** Identity (inode, size, mtime) and size of each file: a changed identity is a file written. */
@@ -103,7 +113,8 @@ async function runTool(tool, rt, job, fake, env) {
 }
 
 export async function watch({ bundles, scratch, rts, log }) {
-  const job = writeJob(join(scratch, 'watch'), { n: N });
+  const base = writeJob(join(scratch, 'watch'), { n: N });
+  const job = { ...base, listingConfig: listingConfig(base) };
   const fake = await startFake(bundles.fake, { seed: job.seed, env: cleanEnv(scratch) });
   const runs = [];
   try {
@@ -152,28 +163,37 @@ function report(runs) {
       [`watch ${r.tool} ${r.rt}: CPU ms a one-change refresh`]: cpu(one),
       [`watch ${r.tool} ${r.rt}: peak RSS MiB`]: r.peakKiB / 1024,
     });
-    if (r.tool !== 'ssm-render watch') continue;
+    if (r.tool !== BY_NAME && r.tool !== LISTING) continue;
     const quiet = [...r.phases[0].cycles, ...none.cycles];
     const worst = (list, k) => Math.max(...list.map((c) => c[k]));
-    const exactly = (list, want) => list.every((c) => calls(c.calls) === want);
+    // Refresh i (1-based, after the first render) lists the path when i is a multiple of the discovery interval.
+    const every = r.tool === LISTING ? 1 : DISCOVERY;
+    const listed = (offset) => (c, i) => (offset + i + 1) % every === 0;
+    const expect = (list, offset, ifListed, byName) => list.every((c, i) => calls(c.calls) === (listed(offset)(c, i) ? ifListed : byName));
+    const how = r.tool === LISTING ? 'lists the path (ceil(N/10) calls)' : `checks the names (ceil(N/10) GetParameters; every ${DISCOVERY}th lists the path)`;
+    const label = `watch ${r.rt}${r.tool === LISTING ? ', discovery_interval: 1' : ''}`;
     checks.push(
       {
-        check: `watch ${r.rt}: a no-change refresh makes ceil(N/10) path calls, no decryption, writes nothing`,
+        check: `${label}: a no-change refresh ${how}, no decryption, writes nothing`,
         figure: `worst of ${quiet.length}: ${worst(quiet, 'decryptions')} decryptions, ${worst(quiet, 'files')} files, ${worst(quiet, 'bytes')} bytes`,
-        ok: exactly(quiet, 'GetParametersByPath 100') && worst(quiet, 'decryptions') === 0 && worst(quiet, 'bytes') === 0,
+        ok: expect(quiet, 0, 'GetParametersByPath 100', 'GetParameters 100') && worst(quiet, 'decryptions') === 0 && worst(quiet, 'bytes') === 0,
       },
       {
-        check: `watch ${r.rt}: a one-change refresh adds one GetParameters and one decryption, rewrites the three files`,
+        check: `${label}: a one-change refresh adds one GetParameters and one decryption, rewrites the three files`,
         figure: `${calls(one.cycles[0].calls)}; decryptions ${int(worst(one.cycles, 'decryptions'))} at most; files ${int(Math.min(...one.cycles.map((c) => c.files)))} at least`,
-        ok: exactly(one.cycles, 'GetParameters 1, GetParametersByPath 100') && worst(one.cycles, 'decryptions') === 1 && one.cycles.every((c) => c.files === 3),
+        ok:
+          expect(one.cycles, quiet.length, 'GetParameters 1, GetParametersByPath 100', 'GetParameters 101') &&
+          worst(one.cycles, 'decryptions') === 1 &&
+          one.cycles.every((c) => c.files === 3),
       },
-      { check: `watch ${r.rt}: stops with exit 0 on SIGTERM`, figure: String(r.exit), ok: r.exit === 0 },
+      { check: `${label}: stops with exit 0 on SIGTERM`, figure: String(r.exit), ok: r.exit === 0 },
     );
   }
   const memory = runs.map((r) => [r.tool, r.rt, int(1 + r.phases.reduce((a, p) => a + p.cycles.length, 0)), mib(r.peakKiB), mib(r.rssKiB), String(r.exit)]);
   const markdown = [
     `${int(N)} parameters (half SecureString), the fake at 0 ms with no rate limit. \`ssm-render watch --interval 1h --log-level debug\``,
-    'with the three destinations of the cold render; the SDK loop is `bench/naive-sdk-watch.mjs` (one `.env`, no YAML, no template,',
+    `with the three destinations of the cold render: by default (known names checked with GetParameters, the path listed every ${DISCOVERY}th`,
+    'refresh) and, on the last runtime, with `watch.discovery_interval: 1` (the path listed every refresh); the SDK loop is `bench/naive-sdk-watch.mjs` (one `.env`, no YAML, no template,',
     'no redaction, no health server), bundled, on the last runtime. Each refresh is triggered by SIGHUP and ends at the line the',
     'process logs for it;',
     `CPU is every thread's, from /proc/PID/task/*/schedstat, from the signal to ${SETTLE_MS} ms after that line; wall is the signal to the line.`,

@@ -22,6 +22,10 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--format <format>', `render every parameter in a built-in format (${FORMAT_NAMES.join('|')}) ...`)
     .option('--output <file>', "... into this one file, instead of the config file's templates (with --format)")
     .option('--dialect <dialect>', `dotenv dialect for --format dotenv (${DIALECTS.join('|')})`)
+    .option(
+      '--reuse-within <duration>',
+      'if Parameter Store fails transiently (throttled, 5xx, network), keep files this config rendered within this long (e.g. 15m), exit 0',
+    )
     .action((_opts: unknown, command: Command) => run(async () => (await import('./render')).renderCommand(world, command.optsWithGlobals())));
 
   program

@@ -1,9 +1,13 @@
 import { DIALECTS, FORMAT_NAMES } from '../config/choices';
+import type { Config } from '../config/config';
+import { durationFlag, POSITIVE_DURATION } from '../config/duration';
 import { oneOf } from '../config/one-of';
-import { ConfigError } from '../errors';
+import { ConfigError, isSsmRenderError } from '../errors';
 import type { Logger, Redactor } from '../log';
 import { abandonInFlightTemps } from '../output/commit';
-import { renderOnce } from '../runner/render-once';
+import { mayReuseRecentFiles } from '../retry/policy';
+import { recentRender, rememberRender } from '../runner/recent-render';
+import { renderOnce, type RenderOutcome } from '../runner/render-once';
 import { openStore } from './open-store';
 import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { logSettingsRead } from './settings-read';
@@ -14,6 +18,35 @@ interface RenderOptions extends CommonOptions {
   readonly format?: string;
   readonly output?: string;
   readonly dialect?: string;
+  readonly reuseWithin?: string;
+}
+
+/** `--reuse-within D`: how recent a render may be kept when Parameter Store fails transiently. */
+function reuseFlag(options: RenderOptions): number | undefined {
+  if (options.reuseWithin === undefined) return undefined;
+  if (options.dryRun) throw new ConfigError('`--reuse-within` keeps files a render wrote, and `--dry-run` writes none: give one or the other');
+  return durationFlag('--reuse-within', options.reuseWithin, 0, POSITIVE_DURATION);
+}
+
+/**
+ * The fetch failed: with `--reuse-within`, a transient failure of Parameter Store keeps files this
+ * config rendered within that window (exit 0, with a warning), so that a crash-looping pod does not
+ * add its own calls to an account already throttled. Anything else, or any doubt, is the error.
+ */
+async function keepRecentFiles(config: Config, error: unknown, withinMs: number | undefined, log: Logger): Promise<boolean> {
+  if (withinMs === undefined || !mayReuseRecentFiles(error) || !isSsmRenderError(error)) return false;
+  const now = Date.now();
+  const recent = await recentRender(config, withinMs, now);
+  if (!recent.recent) {
+    log.warn({ code: error.code, reason: recent.why }, `--reuse-within: not keeping the files: ${recent.why}`);
+    return false;
+  }
+  const ageMs = now - recent.renderedAt;
+  log.warn(
+    { code: error.code, hint: error.hint, renderedAt: new Date(recent.renderedAt).toISOString(), ageMs, reuseWithinMs: withinMs },
+    `${error.message}; keeping the files rendered ${Math.round(ageMs / 1000)}s ago (--reuse-within)`,
+  );
+  return true;
 }
 
 /** `--format F --output FILE [--dialect D]`: one file, and nothing else, rendered. */
@@ -51,6 +84,7 @@ export async function renderCommand(world: World, options: RenderOptions): Promi
 
 async function renderWith(world: World, options: RenderOptions, log: Logger, redactor: Redactor, started: number): Promise<void> {
   const output = outputFlag(options);
+  const reuseWithinMs = reuseFlag(options);
   const config = readConfig(world, options, { output });
   logSettingsRead(log, config, world.cwd, output !== undefined);
   if (config.templates.length === 0) {
@@ -60,7 +94,22 @@ async function renderWith(world: World, options: RenderOptions, log: Logger, red
   }
   const opened = await openStore(config);
   try {
-    const outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true, nearMisses: opened.nearMisses });
+    let outcome: RenderOutcome;
+    try {
+      outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true, nearMisses: opened.nearMisses });
+    } catch (error) {
+      if (await keepRecentFiles(config, error, reuseWithinMs, log)) return;
+      throw error;
+    }
+    if (reuseWithinMs !== undefined) {
+      // The files are good whatever happens here: a record that cannot be written only means no reuse next time.
+      await rememberRender(config, Date.now()).catch((error: unknown) =>
+        log.warn(
+          { code: isSsmRenderError(error) ? error.code : 'INTERNAL' },
+          `--reuse-within: could not record this render: ${isSsmRenderError(error) ? error.message : 'unexpected error'}`,
+        ),
+      );
+    }
     if (options.dryRun) {
       for (const d of outcome.written) world.stdout(`would write ${d}\n`);
       for (const d of outcome.unchanged) world.stdout(`unchanged ${d}\n`);

@@ -42,6 +42,8 @@ export interface WatchConfig {
   readonly maxStaleMs: number | undefined;
   /** The first retry delay after a failure; `retry/policy.ts` says how it grows. */
   readonly backoffMs: number;
+  /** Every this many refreshes the path is listed (new and deleted names); between, known names are checked by name. */
+  readonly discoveryInterval: number;
 }
 
 export interface OnChangeConfig {
@@ -85,10 +87,17 @@ export const DEFAULT_MODE = 0o640;
 export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_INTERVAL_MS = 5 * 60_000;
+export const DEFAULT_DISCOVERY_INTERVAL = 10;
 
 function watchConfig(file: ConfigFile['watch'] = {}): WatchConfig {
   const intervalMs = file.interval ?? DEFAULT_INTERVAL_MS;
-  return { intervalMs, jitter: file.jitter ?? DEFAULT_JITTER, maxStaleMs: file.max_stale, backoffMs: Math.min(file.backoff ?? DEFAULT_BACKOFF_MS, intervalMs) };
+  return {
+    intervalMs,
+    jitter: file.jitter ?? DEFAULT_JITTER,
+    maxStaleMs: file.max_stale,
+    backoffMs: Math.min(file.backoff ?? DEFAULT_BACKOFF_MS, intervalMs),
+    discoveryInterval: file.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL,
+  };
 }
 
 function onChangeConfig(file: ConfigFile['on_change'] = {}, baseDir: string): OnChangeConfig {

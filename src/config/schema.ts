@@ -94,12 +94,14 @@ const template = z
 
 const signal = oneOf(SIGNALS, `a signal name: ${SIGNALS.join(', ')}`);
 const FRACTION = 'a fraction between 0 and 1, such as 0.1';
+const REFRESHES = 'a whole number of refreshes from 1 to 1000, such as 10';
 
 const watch = z.strictObject({
   interval: z.optional(duration(CALL_SPACING)),
   jitter: z.optional(z.number({ error: FRACTION }).check(z.gte(0, { error: FRACTION }), z.lte(1, { error: FRACTION }))),
   max_stale: z.optional(duration(POSITIVE_DURATION)),
   backoff: z.optional(duration(CALL_SPACING)),
+  discovery_interval: z.optional(z.int({ error: REFRESHES }).check(z.gte(1, { error: REFRESHES }), z.lte(1000, { error: REFRESHES }))),
 });
 
 const onChange = z

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_ATTEMPTS, isThrottlingError } from '@smithy/core/retry';
-import { isSsmRenderError } from '../errors';
+import { isSsmRenderError, ServiceError } from '../errors';
 
 // The retry policy, whole: how many attempts one Parameter Store call gets (and, in sdk-strategy.ts,
 // that each call starts with a full retry budget), how long the watch loop waits between refreshes and
@@ -87,6 +87,16 @@ export function isRetryable(error: unknown): boolean {
  */
 export function retriedAtStartUp(error: unknown): boolean {
   return isSsmRenderError(error) && error.exitCode === 3;
+}
+
+/**
+ * Whether `render --reuse-within` may keep recent files instead of failing: only when Parameter
+ * Store itself is unwell (throttling after the SDK's retries, 5xx, the network, a timeout). Never on
+ * access denied, a missing parameter, credentials, or a config, render or write error: those would
+ * hide a mistake a person must fix, or a file that is wrong.
+ */
+export function mayReuseRecentFiles(error: unknown): boolean {
+  return isRetryable(error) && isSsmRenderError(error) && (error.code === 'THROTTLED' || error instanceof ServiceError);
 }
 
 /** Whether an SDK error (or one attempt's) is throttling, as the SDK's own retry strategy decides. */

@@ -3,6 +3,7 @@ import type { Logger, Redactor } from '../log';
 import { isSecretsManagerReference } from '../parameter-naming';
 import type { Parameter, ParameterSource } from '../source/types';
 import { fingerprintFiles } from './fingerprint';
+import { isDiscovery, pathVersions } from './path-versions';
 import { renderOnce, type RenderOutcome } from './render-once';
 
 export type RefreshResult = { readonly kind: 'unchanged' } | { readonly kind: 'rendered'; readonly outcome: RenderOutcome };
@@ -47,13 +48,16 @@ export interface RefresherDeps {
 
 /**
  * Keeps the files fresh at the lowest cost. The first render fetches with decryption. Every later
- * refresh lists the path without decryption (versions only, ceil(N/10) calls), decrypts only new or
- * changed SecureStrings (GetParameters, batches of 10), and renders only when a parameter, a
- * defaults file, a template, or a destination on disk changed. State moves only after a good commit,
+ * refresh reads versions without decryption (ceil(N/10) calls: the known names by name, and every
+ * `watch.discovery_interval` refreshes a listing of the path, see `path-versions.ts`), decrypts only
+ * new or changed SecureStrings (GetParameters, batches of 10), and renders only when a parameter, a
+ * defaults file, a template, or a destination on disk changed. State moves only after a good refresh,
  * so a failed refresh leaves both the files and the last known good state as they were.
  */
 export class Refresher {
   private known: Known | undefined;
+  /** Good refreshes since the path was last listed; a failed one leaves it, so a failed discovery is tried again. */
+  private sinceListing = 0;
 
   constructor(private readonly deps: RefresherDeps) {}
 
@@ -69,16 +73,21 @@ export class Refresher {
       const rec = recording(source);
       const outcome = await this.render(rec.source, signal);
       this.known = { byPath: byName(rec.seen.byPath), named: rec.seen.named, inputs, outputs: await fingerprintFiles(destinations) };
+      this.sinceListing = 0;
       return { kind: 'rendered', outcome };
     }
 
-    const listing = await source.byPath(config.settings.path, { decrypt: false, signal });
+    // Local dev mode reads no account: listing its values costs nothing, so every refresh lists.
+    const every = config.settings.local.value ? 1 : config.watch.discoveryInterval;
+    const current = await pathVersions(source, config.settings.path, known.byPath.keys(), isDiscovery(this.sinceListing, every), signal);
+    const listing = current.parameters;
     const named = await this.namedVersions(source, known, signal);
     const pathChanged = listing.length !== known.byPath.size || listing.some((p) => !sameVersion(known.byPath.get(p.name), p));
     const namedChanged = [...named].some(
       ([n, p]) => !sameVersion(known.named.get(n), p) || (isSecretsManagerReference(n) && p.value !== known.named.get(n)?.value),
     );
     if (!pathChanged && !namedChanged && inputs === known.inputs && (await fingerprintFiles(destinations)) === known.outputs) {
+      this.sinceListing = current.listed ? 0 : this.sinceListing + 1;
       return { kind: 'unchanged' };
     }
 
@@ -87,6 +96,7 @@ export class Refresher {
     const byPath = listing.map((p) => (p.type === 'SecureString' ? (fresh.get(p.name) ?? (known.byPath.get(p.name) as Parameter)) : p));
     const outcome = await this.render(snapshot(byPath, named, source), signal);
     this.known = { byPath: byName(byPath), named, inputs, outputs: await fingerprintFiles(destinations) };
+    this.sinceListing = current.listed ? 0 : this.sinceListing + 1;
     return { kind: 'rendered', outcome };
   }
 

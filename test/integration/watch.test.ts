@@ -83,10 +83,11 @@ describe('watch', () => {
     await eventually(() => (cli.logs.filter(msg('refresh: nothing changed')).length >= unchanged + 3 ? true : undefined), 10_000, 'three unchanged refreshes');
     const cycles = cli.logs.filter(msg('refresh: nothing changed')).length - unchanged;
     const calls = fake.calls();
+    // By name or, every watch.discovery_interval refreshes, by listing: 26 parameters, 3 calls per cycle either way.
+    const perCycle = (calls['GetParameters'] ?? 0) + (calls['GetParametersByPath'] ?? 0);
     expect(fake.decryptions()).toBe(0);
-    expect(calls['GetParametersByPath']).toBeGreaterThanOrEqual(3 * cycles - 3); // 26 parameters: 3 calls per cycle
-    expect(calls['GetParametersByPath']).toBeLessThanOrEqual(3 * (cycles + 1));
-    expect(calls['GetParameters'] ?? 0).toBe(0);
+    expect(perCycle).toBeGreaterThanOrEqual(3 * cycles - 3);
+    expect(perCycle).toBeLessThanOrEqual(3 * (cycles + 1));
     const after = statSync(dir.path('out/app.env'));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
     expect(existsSync(dir.path('reloads.txt'))).toBe(false);
@@ -102,8 +103,8 @@ describe('watch', () => {
     expect(readFileSync(dir.path('reloads.txt'), 'utf8')).toBe(`${dir.path('out/app.env')}:${dir.path('out/app.yaml')}\n`);
   });
 
-  it('notices added and deleted parameters as changes', async () => {
-    const cli = watch(`watch: { interval: 1s, jitter: 0 }\n${TEMPLATES}`);
+  it('notices added and deleted parameters as changes (added ones at the next listing: discovery_interval)', async () => {
+    const cli = watch(`watch: { interval: 1s, jitter: 0, discovery_interval: 2 }\n${TEMPLATES}`);
     await cli.waitForLog(msg('first render complete, watching'));
     fake.put(`${PATH}NEW/ONE`, 'fresh', { type: 'String' });
     await eventually(() => (parseDotenv(readFileSync(dir.path('out/app.env')))['NEW_ONE'] === 'fresh' ? true : undefined), 5_000, 'the added key');
@@ -112,7 +113,7 @@ describe('watch', () => {
   });
 
   const FAULTS: Array<{ name: string; code: string; inject: () => void }> = [
-    { name: 'throttling', code: 'THROTTLED', inject: () => fake.inject({ operation: 'GetParametersByPath', kind: 'throttle' }) },
+    { name: 'throttling', code: 'THROTTLED', inject: () => fake.inject({ kind: 'throttle' }) },
     { name: 'a 5xx', code: 'SERVICE_UNAVAILABLE', inject: () => fake.inject({ kind: 'server-error' }) },
     { name: 'a timeout', code: 'SERVICE_UNAVAILABLE', inject: () => fake.inject({ kind: 'latency', latencyMs: 1_500 }) },
     { name: 'access denied', code: 'ACCESS_DENIED', inject: () => fake.inject({ kind: 'access-denied' }) },
@@ -158,7 +159,7 @@ describe('watch', () => {
     const cli = watch(`watch: { interval: 1s, jitter: 0 }\n${TEMPLATES}`, [], { AWS_MAX_ATTEMPTS: undefined });
     const base = await address(cli);
     await cli.waitForLog(msg('first render complete, watching'));
-    fake.inject({ operation: 'GetParametersByPath', kind: 'throttle', times: 3 });
+    fake.inject({ kind: 'throttle', times: 3 });
     fake.put(`${PATH}DB/PASSWORD`, `pw-2-${CANARY}`, { type: 'SecureString' });
     await eventually(() => (password() === `pw-2-${CANARY}` ? true : undefined), 15_000, 'the rotated value, after three throttled attempts');
     expect(await metric(base, 'ssm_render_throttles_total')).toBe(3);
@@ -195,7 +196,8 @@ describe('watch', () => {
     for (let i = 0; i < 5; i++) cli.kill('SIGHUP');
     await eventually(() => (password() === `pw-hup-${CANARY}` ? true : undefined), 5_000, 'the SIGHUP render');
     await new Promise((r) => setTimeout(r, 500));
-    expect(fake.calls()['GetParametersByPath']).toBeLessThanOrEqual(2 * 3);
+    // At most two refreshes of 3 calls (by name or listing), and one decryption call for the changed value.
+    expect((fake.calls()['GetParametersByPath'] ?? 0) + (fake.calls()['GetParameters'] ?? 0)).toBeLessThanOrEqual(2 * 3 + 1);
   });
 
   it('notifies by signal to a pid file and by touch, and survives a command that hangs', async () => {

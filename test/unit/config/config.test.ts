@@ -49,7 +49,7 @@ describe('resolveConfig defaults', () => {
     expect(config.allowEmpty).toBe(false);
     expect(config.defaults).toEqual({ yamlFiles: [], jsonFiles: [], values: {} });
     expect(config.requestTimeoutMs).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
-    expect(config.watch).toEqual({ intervalMs: DEFAULT_INTERVAL_MS, jitter: 0.1, maxStaleMs: undefined, backoffMs: 5_000 });
+    expect(config.watch).toEqual({ intervalMs: DEFAULT_INTERVAL_MS, jitter: 0.1, maxStaleMs: undefined, backoffMs: 5_000, discoveryInterval: 10 });
     expect(config.onChange).toEqual({ command: undefined, timeoutMs: 30_000, signal: undefined, pidFile: undefined, touch: undefined });
     expect(config.exec).toEqual({ reloadSignal: 'SIGHUP', onChange: 'signal', killTimeoutMs: 10_000 });
     expect(DEFAULT_MODE).toBe(0o640);
@@ -66,7 +66,7 @@ describe('resolveConfig defaults', () => {
         'required: [MYSQL/PASSWORD]',
         'aliases: { MYSQL/PASSWORD: DB_PASS, ES/PASSWORD: [ES_PASSWORD, ELASTIC_PASSWORD] }',
         'defaults: { files: [a.yaml, b.YML, c.json], values: { MYSQL: { HOST: localhost } } }',
-        'watch: { interval: 1m, jitter: 0, max_stale: 1h, backoff: 2s }',
+        'watch: { interval: 1m, jitter: 0, max_stale: 1h, backoff: 2s, discovery_interval: 3 }',
         'on_change: { command: [sh, -c, "true"], timeout: 5s, signal: SIGUSR1, pid_file: run/app.pid, touch: changed }',
         'exec: { reload_signal: SIGUSR2, on_change: restart, kill_timeout: 3s }',
         '',
@@ -85,7 +85,7 @@ describe('resolveConfig defaults', () => {
       jsonFiles: [join(conf, 'c.json')],
       values: { MYSQL: { HOST: 'localhost' } },
     });
-    expect(config.watch).toEqual({ intervalMs: 60_000, jitter: 0, maxStaleMs: 3_600_000, backoffMs: 2_000 });
+    expect(config.watch).toEqual({ intervalMs: 60_000, jitter: 0, maxStaleMs: 3_600_000, backoffMs: 2_000, discoveryInterval: 3 });
     expect(config.onChange).toEqual({
       command: ['sh', '-c', 'true'],
       timeoutMs: 5_000,

@@ -94,6 +94,12 @@ describe('watch, on_change and exec keys', () => {
     expect(messageOf('watch: { max_stale: 0s }\n')).toMatch(/Expected `watch\.max_stale` to be at least `1ms`/);
     expect(messageOf('on_change: { timeout: 0s }\n')).toMatch(/Expected `on_change\.timeout` to be at least `1ms`/);
     expect(load('exec: { kill_timeout: 0s }\n').exec).toEqual({ kill_timeout: 0 });
+    for (const bad of ['0', '1.5', '"10"', '1001']) {
+      expect(messageOf(`watch: { discovery_interval: ${bad} }\n`)).toMatch(
+        /`watch\.discovery_interval` to be a whole number of refreshes from 1 to 1000, such as 10, got /,
+      );
+    }
+    expect(load('watch: { discovery_interval: 1 }\n').watch).toEqual({ discovery_interval: 1 });
     expect(messageOf('watch: { jitter: 2 }\n')).toMatch(/`watch\.jitter` to be a fraction between 0 and 1, such as 0\.1, got `2` \(number\)/);
     expect(messageOf('on_change: { signal: SIGHUP }\n')).toMatch(/both `signal` and `pid_file`, or neither/);
     expect(messageOf('on_change: { command: "kill -HUP 1" }\n')).toMatch(/`on_change\.command` to be a list/);

@@ -18,6 +18,7 @@ import {
   intervalDelay,
   isRetryable,
   isThrottled,
+  mayReuseRecentFiles,
   retriedAtStartUp,
   startUpDelay,
   START_UP_MAX_BACKOFF_MS,
@@ -144,5 +145,22 @@ describe('attemptsPerCall', () => {
   it("gives a one-shot command the SDK's 3 attempts a call and watch/exec 8", () => {
     expect(attemptsPerCall('one-shot')).toBe(3);
     expect(attemptsPerCall('long-running')).toBe(8);
+  });
+
+  it('lets render --reuse-within keep recent files only when Parameter Store itself is unwell', () => {
+    expect(mayReuseRecentFiles(new ThrottledError('throttled'))).toBe(true);
+    expect(mayReuseRecentFiles(new ServiceError('503'))).toBe(true);
+    // A ServiceError that will not pass by itself (an unknown AWS error) is no reason to keep files.
+    expect(mayReuseRecentFiles(new ServiceError('refused', { retryable: false }))).toBe(false);
+    const never: SsmRenderError[] = [
+      new AccessDeniedError('denied', 'ssm:GetParametersByPath', 'arn'),
+      new ParameterNotFoundError('gone', ['/A/B']),
+      new CredentialsError('expired', { retryable: true }),
+      new ConfigError('bad'),
+      new RenderError('bad template'),
+      new WriteError('EROFS', '/x'),
+    ];
+    for (const error of never) expect(mayReuseRecentFiles(error), error.name).toBe(false);
+    expect(mayReuseRecentFiles(new Error('a bug'))).toBe(false);
   });
 });

@@ -21,6 +21,9 @@ function memorySource(store: Map<string, Parameter>) {
     },
     async byNames(names: readonly string[], { decrypt = true }: FetchOptions = {}) {
       asked.push({ op: 'byNames', decrypt, names });
+      // As the SSM source does with GetParameters' InvalidParameters.
+      const missing = names.filter((n) => !store.has(n));
+      if (missing.length > 0) throw new ParameterNotFoundError(`Parameter not found: ${missing.join(', ')}`, missing);
       return new Map(names.map((n) => [n, shown(store.get(n) as Parameter, decrypt)]));
     },
     notFound: ({ path, keys }) => new ParameterNotFoundError(`not found under ${path}: ${keys.join(', ')}`, keys),
@@ -34,8 +37,11 @@ afterEach(() => {
   s = scratch();
 });
 
-async function setup(store: Map<string, Parameter>) {
-  s.write('ssm-render.yaml', 'prefix: /P\nenv: E\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n');
+async function setup(store: Map<string, Parameter>, discoveryInterval = 1) {
+  s.write(
+    'ssm-render.yaml',
+    `prefix: /P\nenv: E\nwatch: { discovery_interval: ${discoveryInterval} }\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n`,
+  );
   const config = resolveConfig({ flags: {}, env: { AWS_REGION: 'eu-west-1' }, cwd: s.dir });
   const log = await createLogger({ level: 'silent', format: 'json', redactor: new Redactor() });
   const mem = memorySource(store);
@@ -46,7 +52,7 @@ const put = (store: Map<string, Parameter>, name: string, value: string, type: P
   store.set(name, { name, value, type, version: (store.get(name)?.version ?? 0) + 1 });
 
 describe('Refresher', () => {
-  it('renders with decryption first, then lists versions only and decrypts just what changed', async () => {
+  it('renders with decryption first, then (discovery_interval 1) lists versions only and decrypts just what changed', async () => {
     const store = new Map<string, Parameter>();
     put(store, '/P/E/A', 'a1');
     put(store, '/P/E/B', 'b1');
@@ -97,6 +103,88 @@ describe('Refresher', () => {
     await expect(refresher.refresh()).rejects.toThrow('boom');
     source.byPath = original;
     expect((await refresher.refresh()).kind).toBe('unchanged');
+  });
+});
+
+describe('Refresher between discoveries (watch.discovery_interval)', () => {
+  const listing = { op: 'byPath', decrypt: false };
+  const byName = (names: string[]) => ({ op: 'byNames', decrypt: false, names });
+
+  it('checks the known names by name without decryption, and lists the path every discovery_interval refreshes', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    put(store, '/P/E/B', 'plain', 'String');
+    const { refresher, asked } = await setup(store, 3);
+    await refresher.refresh();
+
+    const calls: unknown[][] = [];
+    for (let i = 0; i < 6; i++) {
+      asked.length = 0;
+      expect((await refresher.refresh()).kind).toBe('unchanged');
+      calls.push([...asked]);
+    }
+    const names = byName(['/P/E/A', '/P/E/B']);
+    expect(calls).toEqual([[names], [names], [listing], [names], [names], [listing]]);
+  });
+
+  it('a changed version found by name is decrypted (only it) and rendered; a String takes its value from the same answer', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    put(store, '/P/E/B', 'b1');
+    put(store, '/P/E/C', 'plain', 'String');
+    const { refresher, asked } = await setup(store, 10);
+    await refresher.refresh();
+    asked.length = 0;
+    put(store, '/P/E/B', 'b2');
+    put(store, '/P/E/C', 'plain2', 'String');
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(asked).toEqual([byName(['/P/E/A', '/P/E/B', '/P/E/C']), { op: 'byNames', decrypt: true, names: ['/P/E/B'] }]);
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nB='b2'\nC='plain2'\n");
+  });
+
+  it('a name deleted between discoveries is a change: the path is listed at once, the file loses it, and the count restarts', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    put(store, '/P/E/B', 'b1');
+    const { refresher, asked } = await setup(store, 3);
+    await refresher.refresh();
+    store.delete('/P/E/B');
+    asked.length = 0;
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(asked).toEqual([byName(['/P/E/A', '/P/E/B']), listing]);
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\n");
+    asked.length = 0;
+    await refresher.refresh();
+    await refresher.refresh();
+    expect(asked).toEqual([byName(['/P/E/A']), byName(['/P/E/A'])]);
+  });
+
+  it('a name added between discoveries arrives at the next discovery, not before', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    const { refresher } = await setup(store, 2);
+    await refresher.refresh();
+    put(store, '/P/E/NEW', 'n1');
+    expect((await refresher.refresh()).kind).toBe('unchanged');
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nNEW='n1'\n");
+  });
+
+  it('a failed discovery refresh is tried again as a discovery', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    const { refresher, source, asked } = await setup(store, 2);
+    await refresher.refresh();
+    await refresher.refresh();
+    const original = source.byPath;
+    source.byPath = async () => {
+      throw new Error('boom');
+    };
+    await expect(refresher.refresh()).rejects.toThrow('boom');
+    source.byPath = original;
+    asked.length = 0;
+    await refresher.refresh();
+    expect(asked).toEqual([listing]);
   });
 });
 

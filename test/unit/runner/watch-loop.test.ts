@@ -10,7 +10,7 @@ import { WatchState } from '../../../src/runner/watch-state';
 import { AccessDeniedError, RenderError, ServiceError, ThrottledError } from '../../../src/errors';
 import { CheckFailedError } from '../../../src/output/check/check-error';
 
-const watch = { intervalMs: 60_000, jitter: 0.1, maxStaleMs: undefined, backoffMs: 5_000 };
+const watch = { intervalMs: 60_000, jitter: 0.1, maxStaleMs: undefined, backoffMs: 5_000, discoveryInterval: 10 };
 
 /** A loop whose refresh takes `tookMs` of the clock's time and then gives `result` (or throws it). */
 async function loop(tookMs: number, result: RefreshResult | Error): Promise<LoopDeps> {
