@@ -196,6 +196,7 @@ export async function watchLoop(deps: LoopDeps, onChange: OnChange, maxCycles = 
     }
     if (deps.stop.aborted) break;
     const report = deps.requests?.claim();
+    if (report) deps.log.info({ via: 'POST /refresh' }, 'render requested');
     delay = await refreshCycle(deps, onChange, report ? 'request' : woken ? 'signal' : 'timer', report);
     await afterCycle?.();
   }

@@ -35,6 +35,7 @@ export interface HealthDeps {
 export interface HealthServer {
   /** `host:port` actually bound (port 0 picks one). */
   readonly address: string;
+  readonly endpoints: readonly string[];
   /** Who may `POST /refresh`; undefined when it is not served. */
   readonly refresh: RefreshAccess['kind'] | undefined;
   close(): Promise<void>;
@@ -80,7 +81,7 @@ async function handle(deps: HealthDeps, refresh: Route | undefined, req: Incomin
   json(res, 404, { status: 'not found', endpoints: endpoints(deps) });
 }
 
-export const endpoints = (deps: Pick<HealthDeps, 'refresh'>): string[] => ['/healthz', '/readyz', '/metrics', ...(deps.refresh ? ['POST /refresh'] : [])];
+const endpoints = (deps: Pick<HealthDeps, 'refresh'>): string[] => ['/healthz', '/readyz', '/metrics', ...(deps.refresh ? ['POST /refresh'] : [])];
 
 function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -131,5 +132,5 @@ export async function startHealthServer(listen: string, deps: HealthDeps): Promi
       maxWaiting: limits.maxRefreshWaiting,
     });
   }
-  return { address, refresh: access?.kind, close: () => closeServer(server) };
+  return { address, endpoints: endpoints(deps), refresh: access?.kind, close: () => closeServer(server) };
 }
