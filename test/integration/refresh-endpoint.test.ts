@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { msg, startCli, type LiveCli } from '../support/cli-process';
@@ -131,6 +132,42 @@ describe('POST /refresh on a loopback port', () => {
     expect((await call(port, 'PUT', '/refresh')).status).toBe(405);
     expect(requested(cli)).toBe(0);
     expect((await call(port, 'GET', '/healthz')).status).toBe(200);
+  });
+});
+
+describe('POST /refresh from hostile clients', () => {
+  it('headers that never finish are cut off (408) and start no refresh', async () => {
+    const { cli, port } = await watch();
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.on('error', () => undefined);
+    const started = performance.now();
+    socket.write('POST /refresh HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(performance.now() - started).toBeLessThan(9_000); // the promised 5 s, with room for a loaded machine
+    expect(requested(cli)).toBe(0);
+  });
+});
+
+describe('POST /refresh in exec', () => {
+  it('refreshes the files of a wrapped child', async () => {
+    const cli = startCli(
+      ['exec', '--listen', '127.0.0.1:0', '--', process.execPath, '-e', "process.on('SIGHUP', () => undefined); setTimeout(() => undefined, 60000)"],
+      {
+        cwd: dir.dir,
+        env: awsEnv(fake),
+      },
+    );
+    running.push(cli);
+    const address = String((await cli.waitForLog(msg('health endpoints listening'), 30_000))['address']);
+    const port = Number(address.split(':').pop());
+    for (let i = 0; i < 300 && (await call(port, 'GET', '/readyz')).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+    fake.put(`${PATH}MYSQL/PASSWORD`, `exec-rotated-${CANARY}`, { type: 'SecureString' });
+    const answer = await call(port, 'POST', '/refresh');
+    expect(answer.body).toEqual({ status: 'changed', files: [dir.path('out/app.env')], id: 1 });
+    expect(password()).toBe(`exec-rotated-${CANARY}`);
   });
 });
 
