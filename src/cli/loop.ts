@@ -113,8 +113,9 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
       refresh: requests && { requests, token },
     });
     log.info({ address: server.address, endpoints: server.endpoints, refresh: server.refresh }, 'health endpoints listening');
+    // Not a warning: most ports reachable from elsewhere are there for probes, and want no /refresh.
     if (server.refresh === 'locked') {
-      log.warn(
+      log.info(
         { address: server.address, hint: 'give --refresh-token-file FILE to allow it with a token, or listen on 127.0.0.1' },
         'POST /refresh answers 403: this port is reachable from other machines and no token was given',
       );
