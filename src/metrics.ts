@@ -1,3 +1,6 @@
+/** How `POST /refresh` was answered: the refresh's outcome, or why there was none to give. */
+export type RefreshRequestResult = 'changed' | 'unchanged' | 'failed' | 'accepted' | 'stopped' | 'unauthorized' | 'forbidden';
+
 /** What the loop reports; the Prometheus registry implements it when --listen is given. */
 export interface LoopMetrics {
   refresh(result: 'changed' | 'unchanged' | 'failed', durationMs: number): void;
@@ -11,6 +14,7 @@ export interface LoopMetrics {
   notification(kind: 'command' | 'signal' | 'touch' | 'reload' | 'restart', result: 'ok' | 'failed' | 'timeout'): void;
   parameters(count: number): void;
   lastSuccess(epochMs: number): void;
+  refreshRequest(result: RefreshRequestResult): void;
 }
 
 export const noMetrics: LoopMetrics = {
@@ -23,4 +27,5 @@ export const noMetrics: LoopMetrics = {
   notification: () => undefined,
   parameters: () => undefined,
   lastSuccess: () => undefined,
+  refreshRequest: () => undefined,
 };

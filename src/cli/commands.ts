@@ -6,7 +6,9 @@ export type Run = (task: () => Promise<number | void>) => Promise<void>;
 
 const WAIT = 'at start, retry an unreachable Parameter Store or missing credentials for this long';
 const INTERVAL = 'override watch.interval (default 5m)';
-const LISTEN = 'serve /healthz, /readyz and /metrics here (off by default)';
+const LISTEN = 'serve /healthz, /readyz, /metrics and POST /refresh here (off by default)';
+const TOKEN_FILE =
+  'POST /refresh requires `Authorization: Bearer TOKEN` with the token in this file (mode 0600); without it, only a loopback --listen serves it';
 const READY = 'create this file after the first good render; removed when stale and on exit';
 const NAME = 'a full name (/ELASMETRICS/STAGING/MYSQL/PASSWORD) or a key relative to /<prefix>/<env>/ (MYSQL/PASSWORD)';
 
@@ -34,6 +36,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--wait <duration>', WAIT, '60s')
     .option('--interval <duration>', INTERVAL)
     .option('--listen <host:port>', LISTEN)
+    .option('--refresh-token-file <file>', TOKEN_FILE)
     .option('--ready-file <path>', READY)
     .action((_opts: unknown, command: Command) => run(async () => (await import('./watch')).watchCommand(world, command.optsWithGlobals())));
 
@@ -52,6 +55,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--wait <duration>', WAIT, '60s')
     .option('--interval <duration>', INTERVAL)
     .option('--listen <host:port>', LISTEN)
+    .option('--refresh-token-file <file>', TOKEN_FILE)
     .option('--ready-file <path>', READY)
     .action((args: string[], _opts: unknown, command: Command) => {
       const { withEnv, ...options } = command.optsWithGlobals();

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Config } from '../config/config';
 import { ANY_DURATION, CALL_SPACING, durationFlag } from '../config/duration';
 import { ConfigError } from '../errors';
@@ -6,11 +7,13 @@ import { noMetrics } from '../metrics';
 import { abandonInFlightTemps } from '../output/commit';
 import { ReadyFile } from '../output/ready-file';
 import { realClock } from '../clock';
+import { RefreshRequests } from '../runner/refresh-requests';
 import { Refresher } from '../runner/refresher';
 import { Wake } from '../runner/wake';
 import type { LoopDeps } from '../runner/watch-loop';
 import { WatchState } from '../runner/watch-state';
 import { startHealthServer, type HealthServer } from '../server/health-server';
+import { readRefreshToken } from '../server/refresh-token-file';
 import { openStore } from './open-store';
 import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { STOP_SIGNALS } from './stop-signals';
@@ -20,6 +23,7 @@ export interface LoopOptions extends CommonOptions {
   readonly interval?: string;
   readonly listen?: string;
   readonly readyFile?: string;
+  readonly refreshTokenFile?: string;
 }
 
 export interface OpenLoop {
@@ -50,6 +54,17 @@ export function stopOnSignals(stop: AbortController, log: Logger, signals: reado
   for (const signal of signals) process.on(signal, handler);
 }
 
+/** The token `POST /refresh` requires, from `--refresh-token-file` (relative to the working directory). */
+function refreshToken(world: World, options: LoopOptions): string | undefined {
+  if (options.refreshTokenFile === undefined) return undefined;
+  if (options.listen === undefined) {
+    throw new ConfigError('`--refresh-token-file` is for POST /refresh on the health server, which only `--listen HOST:PORT` starts', {
+      hint: 'add --listen 127.0.0.1:9090 (or another address), or drop --refresh-token-file',
+    });
+  }
+  return readRefreshToken(resolve(world.cwd, options.refreshTokenFile), '--refresh-token-file');
+}
+
 /** Everything `watch` and `exec` share: config, source, refresher, state, health server, ready file. */
 export async function openLoop(world: World, options: LoopOptions): Promise<OpenLoop> {
   const { log, redactor } = await openSession(world, options);
@@ -62,18 +77,24 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
     watch: { ...loaded.watch, intervalMs: durationFlag('--interval', options.interval, loaded.watch.intervalMs, CALL_SPACING) },
   };
   const waitMs = durationFlag('--wait', options.wait, 60_000, ANY_DURATION);
+  const token = refreshToken(world, options);
+  // The token is as secret as a value: should it ever reach a log line, it is scrubbed.
+  if (token !== undefined) redactor.add([{ value: token, secure: true }]);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;
   const opened = await openStore(config, { metrics, longRunning: true });
   const clock = realClock;
   const state = new WatchState(clock.now(), config.watch.maxStaleMs);
   const stop = new AbortController();
+  const wake = new Wake();
+  const requests = options.listen !== undefined ? new RefreshRequests(wake) : undefined;
   const deps: LoopDeps = {
     refresher: new Refresher({ config, source: opened.source, log, redactor }),
     watch: config.watch,
     clock,
     stop: stop.signal,
-    wake: new Wake(),
+    wake,
+    requests,
     state,
     log,
     metrics,
@@ -83,8 +104,22 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   if (prom && options.listen !== undefined) {
     // Alive while the loop ticks: the longest legitimate gap is one jittered interval plus a slow refresh.
     const aliveDeadlineMs = config.watch.intervalMs * (1 + config.watch.jitter) + Math.max(waitMs, 10 * config.requestTimeoutMs) + 60_000;
-    server = await startHealthServer(options.listen, { state, clock, aliveDeadlineMs, maxStaleMs: config.watch.maxStaleMs, metrics: prom });
-    log.info({ address: server.address, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health endpoints listening');
+    server = await startHealthServer(options.listen, {
+      state,
+      clock,
+      aliveDeadlineMs,
+      maxStaleMs: config.watch.maxStaleMs,
+      metrics: prom,
+      refresh: requests && { requests, token },
+    });
+    log.info({ address: server.address, endpoints: server.endpoints, refresh: server.refresh }, 'health endpoints listening');
+    // Not a warning: most ports reachable from elsewhere are there for probes, and want no /refresh.
+    if (server.refresh === 'locked') {
+      log.info(
+        { address: server.address, hint: 'give --refresh-token-file FILE to allow it with a token, or listen on 127.0.0.1' },
+        'POST /refresh answers 403: this port is reachable from other machines and no token was given',
+      );
+    }
   }
   const readyFile = options.readyFile !== undefined ? new ReadyFile(options.readyFile) : undefined;
   return {
@@ -100,6 +135,9 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
     },
     close: async () => {
       state.running = false;
+      // Requests still waiting hear `stopped` before their connections close.
+      requests?.close();
+      await new Promise((done) => setImmediate(done));
       await readyFile?.remove();
       await server?.close();
       opened.close();

@@ -4,10 +4,12 @@ import { isSsmRenderError, ServiceError } from '../errors';
 import type { Logger } from '../log';
 import { delayAfterFailure, firstDelay, intervalDelay, retriedAtStartUp, startUpDelay } from '../retry/policy';
 import type { Clock } from '../clock';
+import { CALL_SPACING } from '../config/duration';
 import { deadline } from './deadline';
 import type { LoopMetrics } from '../metrics';
 import { CheckFailedError } from '../output/check/check-error';
 import type { RefreshResult } from './refresher';
+import type { RefreshRequests, RequestedOutcome } from './refresh-requests';
 import type { RenderOutcome } from './render-once';
 import type { CallStats } from './stats';
 import type { Wake } from './wake';
@@ -20,6 +22,8 @@ export interface LoopDeps {
   /** Aborted by SIGTERM/SIGINT: every wait and every request ends. */
   readonly stop: AbortSignal;
   readonly wake: Wake;
+  /** Refreshes asked for over HTTP (`POST /refresh`); absent when nothing can ask. */
+  readonly requests?: RefreshRequests | undefined;
   readonly state: WatchState;
   readonly log: Logger;
   readonly metrics: LoopMetrics;
@@ -30,10 +34,10 @@ export interface LoopDeps {
 /** Called once per refresh that changed files, after every file is committed, with the data rendered. */
 export type OnChange = (written: readonly string[], data: DataSet) => Promise<void>;
 
-function errorFields(error: unknown): { code: string; hint?: string | undefined; message: string } {
-  if (isSsmRenderError(error)) return { code: error.code, hint: error.hint, message: error.message };
+function errorFields(error: unknown): { code: string; hint?: string | undefined; message: string; retryable: boolean } {
+  if (isSsmRenderError(error)) return { code: error.code, hint: error.hint, message: error.message, retryable: error.retryable };
   // Not ours: its message could hold anything, so only its kind is reported.
-  return { code: 'INTERNAL', message: `unexpected ${(error as Error)?.name ?? 'error'}` };
+  return { code: 'INTERNAL', message: `unexpected ${(error as Error)?.name ?? 'error'}`, retryable: false };
 }
 
 /** Calls and decryptions made since `before`, for one cycle's log line. */
@@ -112,9 +116,14 @@ function giveUp(deps: LoopDeps, error: unknown, last: unknown, waitMs: number): 
 /**
  * One refresh. A failure never touches the files: it is logged without values, counted, and retried
  * (soon when it may pass by itself, else at the next interval: `delayAfterFailure`).
- * Returns how long to wait before the next one.
+ * Returns how long to wait before the next one; `report` hears how it ended, once `onChange` has run.
  */
-export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: 'timer' | 'signal'): Promise<number> {
+export async function refreshCycle(
+  deps: LoopDeps,
+  onChange: OnChange,
+  reason: 'timer' | 'signal' | 'request',
+  report: (outcome: RequestedOutcome) => void = () => undefined,
+): Promise<number> {
   const { state, log, metrics } = deps;
   const startedAt = deps.clock.now();
   state.lastTick = state.lastAttemptAt = startedAt;
@@ -131,6 +140,7 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
       recordSuccessTimes(deps);
       metrics.refresh('unchanged', durationMs);
       log.debug({ reason, ...delta(deps.stats, calls, decryptions), durationMs }, 'refresh: nothing changed');
+      report({ status: 'unchanged' });
       return fromStart();
     }
     const { outcome } = result;
@@ -148,11 +158,12 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
       outcome.written.length > 0 ? 'refresh: files changed' : 'refresh: rendered, no file changed',
     );
     if (outcome.written.length > 0) await onChange(outcome.written, outcome.data);
+    report(outcome.written.length > 0 ? { status: 'changed', files: outcome.written } : { status: 'unchanged' });
     return fromStart();
   } catch (error) {
     if (deps.stop.aborted) return 0;
     state.consecutiveFailures += 1;
-    const { code, hint, message } = errorFields(error);
+    const { code, hint, message, retryable } = errorFields(error);
     state.lastErrorCode = code;
     metrics.failure(code);
     if (error instanceof CheckFailedError) {
@@ -161,7 +172,8 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
     }
     metrics.refresh('failed', performance.now() - started);
     const retryInMs = delayAfterFailure(deps.watch, error, state.consecutiveFailures, deps.random);
-    log.warn({ code, hint, failures: state.consecutiveFailures, retryInMs }, `refresh failed, keeping the last good files: ${message}`);
+    log.warn({ reason, code, hint, failures: state.consecutiveFailures, retryInMs }, `refresh failed, keeping the last good files: ${message}`);
+    report({ status: 'failed', code, hint, retryable });
     return retryInMs;
   } finally {
     state.lastTick = deps.clock.now();
@@ -169,15 +181,29 @@ export async function refreshCycle(deps: LoopDeps, onChange: OnChange, reason: '
 }
 
 /**
+ * Anyone who can reach the health port may ask for refreshes back to back; each costs the account's
+ * shared Parameter Store rate. So one asked for over HTTP starts no sooner than this after the
+ * previous one started: the floor `watch.interval` has too.
+ */
+export const REQUEST_SPACING_MS = CALL_SPACING.minMs;
+
+/**
  * Refresh every interval (with jitter; the first at a random point of the first interval), sooner
- * when woken (SIGHUP), backing off after failures, until stopped. `maxCycles` bounds a test run.
+ * when woken (SIGHUP, `POST /refresh`), backing off after failures, until stopped. `maxCycles`
+ * bounds a test run.
  */
 export async function watchLoop(deps: LoopDeps, onChange: OnChange, maxCycles = Infinity, afterCycle?: () => Promise<void>): Promise<void> {
   let delay = firstDelay(deps.watch, deps.random);
   for (let cycle = 0; cycle < maxCycles && !deps.stop.aborted; cycle++) {
     const woken = await deps.wake.sleep(delay, deps.clock, deps.stop);
+    if (woken && deps.requests?.waiting && deps.state.lastAttemptAt !== undefined) {
+      const since = deps.clock.now() - deps.state.lastAttemptAt;
+      if (since < REQUEST_SPACING_MS) await deps.clock.sleep(REQUEST_SPACING_MS - since, deps.stop);
+    }
     if (deps.stop.aborted) break;
-    delay = await refreshCycle(deps, onChange, woken ? 'signal' : 'timer');
+    const report = deps.requests?.claim();
+    if (report) deps.log.info({ via: 'POST /refresh' }, 'render requested');
+    delay = await refreshCycle(deps, onChange, report ? 'request' : woken ? 'signal' : 'timer', report);
     await afterCycle?.();
   }
 }

@@ -1,13 +1,23 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors';
+import type { RefreshRequests } from '../runner/refresh-requests';
 import type { WatchState } from '../runner/watch-state';
 import type { Clock } from '../clock';
+import { json } from './answer';
 import { parseListen } from './listen-address';
 import type { PromMetrics } from './prom-metrics';
 import { capConnections } from './connection-cap';
 import { httpLimits, type HttpLimits } from './http-limits';
 import { openFileLimit } from './open-file-limit';
+import { refreshAccess, type RefreshAccess } from './refresh-access';
+import { refreshEndpoint } from './refresh-endpoint';
+
+/** `POST /refresh`: what it asks for, and the token it requires (from `--refresh-token-file`). */
+export interface RefreshDeps {
+  readonly requests: RefreshRequests;
+  readonly token: string | undefined;
+}
 
 export interface HealthDeps {
   readonly state: WatchState;
@@ -18,17 +28,17 @@ export interface HealthDeps {
   readonly metrics: PromMetrics;
   /** Defaults to the limits for this process's `ulimit -n`. */
   readonly limits?: HttpLimits;
+  /** Serve `POST /refresh`; absent, /refresh is not found. */
+  readonly refresh?: RefreshDeps | undefined;
 }
 
 export interface HealthServer {
   /** `host:port` actually bound (port 0 picks one). */
   readonly address: string;
+  readonly endpoints: readonly string[];
+  /** Who may `POST /refresh`; undefined when it is not served. */
+  readonly refresh: RefreshAccess['kind'] | undefined;
   close(): Promise<void>;
-}
-
-function json(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(`${JSON.stringify(body)}\n`);
 }
 
 function readiness(deps: HealthDeps): [number, Record<string, unknown>] {
@@ -43,17 +53,20 @@ function readiness(deps: HealthDeps): [number, Record<string, unknown>] {
   return [503, { status: 'not ready', reason, lastSuccess, lastError: state.lastErrorCode }];
 }
 
-/** A request with a body: these endpoints read none, and would otherwise wait for it or drain it. */
+/** A request with a body: no endpoint reads one (`POST /refresh` neither), and would otherwise wait for it or drain it. */
 const hasBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 
-async function handle(deps: HealthDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+
+async function handle(deps: HealthDeps, refresh: Route | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (hasBody(req)) {
     // Answer and close without reading: the connection cannot be reused with a body left unread.
     res.setHeader('connection', 'close');
     return json(res, 413, { status: 'request body not allowed' });
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { status: 'method not allowed' });
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] as string;
+  if (refresh !== undefined && (await refresh(req, res, path))) return;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
   if (path === '/healthz') {
     const alive = deps.state.alive(deps.clock.now(), deps.aliveDeadlineMs);
     return json(res, alive ? 200 : 503, { status: alive ? 'ok' : 'stuck', consecutiveFailures: deps.state.consecutiveFailures });
@@ -68,13 +81,27 @@ async function handle(deps: HealthDeps, req: IncomingMessage, res: ServerRespons
     res.end(text);
     return;
   }
-  json(res, 404, { status: 'not found', endpoints: ['/healthz', '/readyz', '/metrics'] });
+  json(res, 404, { status: 'not found', endpoints: endpoints(deps) });
 }
 
-/** Serve /healthz (the loop is alive), /readyz (first render done, data not stale) and /metrics. */
+const endpoints = (deps: Pick<HealthDeps, 'refresh'>): string[] => ['/healthz', '/readyz', '/metrics', ...(deps.refresh ? ['POST /refresh'] : [])];
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/**
+ * Serve /healthz (the loop is alive), /readyz (first render done, data not stale), /metrics, and
+ * with `deps.refresh` `POST /refresh` (who may ask: `refreshAccess`).
+ */
 export async function startHealthServer(listen: string, deps: HealthDeps): Promise<HealthServer> {
   const { host, port } = parseListen(listen);
   const limits = deps.limits ?? httpLimits(openFileLimit());
+  // Set once the bound address is known: it decides who may ask for a refresh.
+  let refresh: Route | undefined;
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -84,7 +111,7 @@ export async function startHealthServer(listen: string, deps: HealthDeps): Promi
       maxHeaderSize: limits.maxHeaderBytes,
     },
     (req, res) => {
-      handle(deps, req, res).catch(() => json(res, 500, { status: 'error' }));
+      handle(deps, refresh, req, res).catch(() => json(res, 500, { status: 'error' }));
     },
   );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -97,12 +124,16 @@ export async function startHealthServer(listen: string, deps: HealthDeps): Promi
     server.listen(port, host, resolve);
   });
   const bound = server.address() as AddressInfo;
-  return {
-    address: `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  const access = deps.refresh && refreshAccess(deps.refresh.token, bound.address, address);
+  if (deps.refresh && access) {
+    refresh = refreshEndpoint({
+      requests: deps.refresh.requests,
+      access,
+      metrics: deps.metrics.metrics,
+      answerWithinMs: limits.refreshAnswerMs,
+      maxWaiting: limits.maxRefreshWaiting,
+    });
+  }
+  return { address, endpoints: endpoints(deps), refresh: access?.kind, close: () => closeServer(server) };
 }

@@ -1,4 +1,4 @@
-import type { LoopMetrics } from '../metrics';
+import type { LoopMetrics, RefreshRequestResult } from '../metrics';
 
 export interface PromMetrics {
   readonly metrics: LoopMetrics;
@@ -62,7 +62,15 @@ export async function createPromMetrics(): Promise<PromMetrics> {
   });
   const parameters = new client.Gauge({ name: 'ssm_render_parameters', help: 'Keys in the last good render.', registers });
   const lastSuccess = new client.Gauge({ name: 'ssm_render_last_success_timestamp_seconds', help: 'Unix time of the last good refresh.', registers });
+  const refreshRequests = new client.Counter({
+    name: 'ssm_render_refresh_requests_total',
+    help: 'POST /refresh by answer: changed, unchanged, failed (the refresh outcome), accepted (still running), stopped, unauthorized (token), forbidden (no token on a non-loopback port).',
+    labelNames: ['result'],
+    registers,
+  });
   for (const result of ['changed', 'unchanged', 'failed']) refreshes.inc({ result }, 0);
+  const answers: readonly RefreshRequestResult[] = ['changed', 'unchanged', 'failed', 'accepted', 'stopped', 'unauthorized', 'forbidden'];
+  for (const result of answers) refreshRequests.inc({ result }, 0);
 
   return {
     contentType: registry.contentType,
@@ -86,6 +94,7 @@ export async function createPromMetrics(): Promise<PromMetrics> {
       notification: (kind, result) => notifications.inc({ kind, result }),
       parameters: (count) => parameters.set(count),
       lastSuccess: (epochMs) => lastSuccess.set(epochMs / 1000),
+      refreshRequest: (result) => refreshRequests.inc({ result }),
     },
   };
 }

@@ -163,7 +163,7 @@ describe('exec', () => {
     expect(forgot.stderr).toContain('put `--` before the command and its arguments: ssm-render exec [--env] [options] -- CMD [ARGS...]');
     const help = await runCli(['exec', '--help'], { cwd: dir.dir });
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^ {2}--env {2,}also put every parameter in the child's environment/m);
+    expect(help.stdout).toMatch(/^ {2}--env {2,}also put every parameter in the child's\s+environment/m);
     expect(help.stdout).not.toContain('--with-env');
   });
 

@@ -254,6 +254,18 @@ describe('the guide errors, each with its exit code and hint', () => {
     expect(existsSync(dir.path('app.env'))).toBe(false);
   });
 
+  it('several missing `required` keys are one error naming every one of them, from Parameter Store and in local dev mode', async () => {
+    config(`${BASE}required: [MYSQL/MISSING, ELASTICSEARCH/PASSWORD, ELASTICSEARCH/GONE]\ntemplates:\n  - format: dotenv\n    destination: app.env\n`);
+    const result = await render();
+    expect(result.code).toBe(3);
+    expect(result.logs.filter((l) => l['code'] === 'PARAMETER_NOT_FOUND')).toHaveLength(1);
+    expect(lastLog(result)['msg']).toBe('Parameter not found: /ELASMETRICS/STAGING/MYSQL/MISSING, /ELASMETRICS/STAGING/ELASTICSEARCH/GONE (required)');
+    const local = await render([], isolatedEnv({ LOCAL_DEV_MODE: 'true', ELASTICSEARCH_PASSWORD: `es-${CANARY}` }));
+    expect(local.code).toBe(3);
+    expect(lastLog(local)['msg']).toBe('Parameter not found in local dev mode: MYSQL/MISSING (set MYSQL_MISSING), ELASTICSEARCH/GONE (set ELASTICSEARCH_GONE)');
+    expect(existsSync(dir.path('app.env'))).toBe(false);
+  });
+
   it('Access Denied names the action and the resource and points to iam-policy', async () => {
     fake.inject({ operation: 'GetParametersByPath', kind: 'access-denied' });
     const result = await render();

@@ -5,7 +5,8 @@ import { realClock, type Clock } from '../../../src/clock';
 import type { RefreshResult } from '../../../src/runner/refresher';
 import { Wake } from '../../../src/runner/wake';
 import type { RenderOutcome } from '../../../src/runner/render-once';
-import { firstRender, refreshCycle, watchLoop, type LoopDeps } from '../../../src/runner/watch-loop';
+import { RefreshRequests, type RefreshTicket } from '../../../src/runner/refresh-requests';
+import { firstRender, refreshCycle, REQUEST_SPACING_MS, watchLoop, type LoopDeps } from '../../../src/runner/watch-loop';
 import { WatchState } from '../../../src/runner/watch-state';
 import { AccessDeniedError, RenderError, ServiceError, ThrottledError } from '../../../src/errors';
 import { CheckFailedError } from '../../../src/output/check/check-error';
@@ -244,5 +245,88 @@ describe('firstRender', () => {
     stop.abort();
     await vi.advanceTimersByTimeAsync(0);
     expect(await result).toBeUndefined();
+  });
+});
+
+describe('watchLoop: refreshes asked for over HTTP', () => {
+  const changed = (...written: string[]): RefreshResult => ({
+    kind: 'rendered',
+    outcome: { written, unchanged: [], data: { entries: new Map() } } as unknown as RenderOutcome,
+  });
+
+  /** A loop on virtual time whose refresh `i` runs `during[i]` (if any) and then gives `results[i]`. */
+  async function asked(results: Array<RefreshResult | Error>, during: Array<(() => void) | undefined> = []) {
+    const { deps: base, sleeps } = await recorded([], () => 0.5);
+    const reasons: string[] = [];
+    const requests = new RefreshRequests(base.wake);
+    let i = 0;
+    const deps: LoopDeps = {
+      ...base,
+      requests,
+      log: { ...base.log, debug: (fields: { reason?: string }) => void reasons.push(String(fields.reason)) } as unknown as LoopDeps['log'],
+      refresher: {
+        refresh: async () => {
+          const n = i++;
+          during[n]?.();
+          const result = results[n] ?? { kind: 'unchanged' };
+          if (result instanceof Error) throw result;
+          return result;
+        },
+      },
+    };
+    return { deps, requests, sleeps, refreshes: () => i, reasons };
+  }
+
+  it('a request cuts the wait short, and its refresh answers with the files it changed, after on_change ran', async () => {
+    const { deps, requests, sleeps } = await asked([{ kind: 'unchanged' }, changed('/secrets/app.env')]);
+    let ticket: RefreshTicket | undefined;
+    const outcomesSeenByOnChange: unknown[] = [];
+    // The first refresh is the timer's; a request arrives during it, so the next starts at once (past the spacing).
+    deps.refresher.refresh = ((original) => async (signal?: AbortSignal) => {
+      const result = await original(signal);
+      ticket ??= requests.request();
+      return result;
+    })(deps.refresher.refresh.bind(deps.refresher));
+    await watchLoop(deps, async () => void outcomesSeenByOnChange.push(ticket?.outcome), 2);
+    expect(sleeps).toEqual([30_000, REQUEST_SPACING_MS]); // the first wait: a random point (0.5) of the first interval
+    expect(outcomesSeenByOnChange).toEqual([undefined]);
+    expect(await ticket?.done).toEqual({ status: 'changed', files: ['/secrets/app.env'] });
+  });
+
+  it('a burst during one refresh is one more refresh, started no sooner than the spacing after the last', async () => {
+    let burst: RefreshTicket[] = [];
+    const { deps, requests, sleeps, refreshes } = await asked([], [() => (burst = Array.from({ length: 100 }, () => requests.request()))]);
+    await watchLoop(deps, async () => undefined, 3);
+    expect(new Set(burst).size).toBe(1);
+    expect(await burst[0]?.done).toEqual({ status: 'unchanged' });
+    expect(refreshes()).toBe(3);
+    // Timer, then the burst's refresh one spacing later, then a full interval: no third refresh for the burst.
+    expect(sleeps).toEqual([30_000, REQUEST_SPACING_MS, 60_000]);
+  });
+
+  it('a request waiting when the wait ends needs no spacing when the last refresh is long past', async () => {
+    const { deps, requests, sleeps, reasons } = await asked([]);
+    const ticket = requests.request();
+    await watchLoop(deps, async () => undefined, 1);
+    expect(sleeps).toEqual([]);
+    expect(reasons).toEqual(['request']);
+    expect(await ticket.done).toEqual({ status: 'unchanged' });
+  });
+
+  it('a failed refresh answers with the code, the hint and whether it may pass, never the message', async () => {
+    const { deps, requests } = await asked([denied()]);
+    const ticket = requests.request();
+    await watchLoop(deps, async () => undefined, 1);
+    const outcome = await ticket.done;
+    expect(outcome).toMatchObject({ status: 'failed', code: 'ACCESS_DENIED', retryable: false });
+    expect(JSON.stringify(outcome)).not.toContain('/APP/PROD/');
+  });
+
+  it('a timer refresh reports to nobody, and a SIGHUP alone is a signal, not a request', async () => {
+    const { deps, requests, reasons } = await asked([]);
+    deps.wake.trigger();
+    await watchLoop(deps, async () => undefined, 1);
+    expect(reasons).toEqual(['signal']);
+    expect(requests.waiting).toBe(false);
   });
 });

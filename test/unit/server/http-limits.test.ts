@@ -20,3 +20,16 @@ describe('httpLimits', () => {
     expect(limits.checkIntervalMs).toBeLessThan(limits.headersTimeoutMs / 2);
   });
 });
+
+describe('httpLimits: POST /refresh', () => {
+  it('answers a waiting refresh before the idle timeout would close its connection', () => {
+    const limits = httpLimits(undefined);
+    expect(limits.refreshAnswerMs).toBeLessThan(limits.idleTimeoutMs);
+  });
+
+  it.each([undefined, 256, 16])('with ulimit -n %s, refreshes waiting for their outcome hold at most a quarter of the connections', (fdLimit) => {
+    const limits = httpLimits(fdLimit);
+    expect(limits.maxRefreshWaiting).toBeLessThanOrEqual(limits.maxConnections / 4);
+    expect(limits.maxConnections - limits.maxRefreshWaiting).toBeGreaterThanOrEqual(3);
+  });
+});
