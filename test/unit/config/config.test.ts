@@ -123,6 +123,7 @@ describe('resolveConfig templates', () => {
       escape: 'dotenv',
       dialect: 'portable',
       include: undefined,
+      decode: new Map(),
     });
     expect(b).toMatchObject({
       label: 'format json',
