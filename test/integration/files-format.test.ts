@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeSsm } from '../support/fake-ssm';
 import { BUNDLE, runCli, type CliResult } from '../support/run-cli';
@@ -69,6 +69,19 @@ describe('render with format: files', () => {
     const again = await render();
     expect(lastLog(again)['written']).toBe(0);
     expect(statSync(out('KEYSTORE')).ino).toBe(inode);
+  });
+
+  it('renders examples/tls-files as it is written (the owner aside, which needs root)', async () => {
+    const example = readFileSync(resolve(__dirname, '../../examples/tls-files/ssm-render.yaml'), 'utf8');
+    dir.write('ssm-render.yaml', example.replace('destination: /secrets/tls/', 'destination: out/tls/').replace(/^ {4}gid: \d+\n/m, ''));
+    const p12 = Buffer.from([0x30, 0x82, 0, 0xff, 0x0a]);
+    fake.put(`${PATH}TLS/keystore.p12`, p12.toString('base64'), { type: 'SecureString' });
+    fake.put(`${PATH}TLS/ca/root.pem`, 'root\n', { type: 'String' });
+    const r = await render();
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out('keystore.p12')).equals(p12)).toBe(true);
+    expect(readFileSync(out('ca', 'root.pem'), 'utf8')).toBe('root\n');
+    expect(statSync(out('ca')).mode & 0o777).toBe(0o750);
   });
 
   it('removes the files of keys that are gone in the same commit, and never a file it did not write', async () => {
