@@ -4,6 +4,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeSsm } from '../support/fake-ssm';
+import { eventually, msg, startCli } from '../support/cli-process';
 import { BUNDLE, runCli, type CliResult } from '../support/run-cli';
 import { awsEnv, CANARY, expectNoLeak, fakeHooks, lastLog, type Scratch } from '../support/toolkit';
 
@@ -156,6 +157,29 @@ describe('render with format: files', () => {
     expect(readFileSync(dir.path('victim'), 'utf8')).toBe('precious');
     expect(lstatSync(out('CERT')).isFile()).toBe(true);
   });
+
+  it('watch: a new key arrives as a file, a deleted one is removed, at the next interval; on_change runs for both', async () => {
+    configure(`watch: { interval: 1s, jitter: 0 }\non_change:\n  command: ["sh", "-c", "echo changed >> ${dir.path('changes.txt')}"]\n`);
+    const cli = startCli(['watch', '--listen', '127.0.0.1:0'], { cwd: dir.dir, env: awsEnv(fake) });
+    try {
+      await cli.waitForLog(msg('health endpoints listening'));
+      await eventually(() => (existsSync(out('CERT')) ? true : undefined), 15_000, 'the first render');
+      fake.put(`${PATH}TLS/NEW/KEY`, `new-${CANARY}`, { type: 'SecureString' });
+      await eventually(() => (existsSync(out('NEW', 'KEY')) ? true : undefined), 15_000, 'the new key as a file');
+      expect(readFileSync(out('NEW', 'KEY'), 'utf8')).toBe(`new-${CANARY}`);
+      const changes = () => (existsSync(dir.path('changes.txt')) ? readFileSync(dir.path('changes.txt'), 'utf8').split('\n').length - 1 : 0);
+      const before = await eventually(() => (changes() > 0 ? changes() : undefined), 15_000, 'on_change for the new key');
+      fake.delete(`${PATH}TLS/NEW/KEY`);
+      await eventually(() => (existsSync(out('NEW', 'KEY')) ? undefined : true), 15_000, 'the file of the deleted key removed');
+      // A removal alone is a change: the app is told.
+      await eventually(() => (changes() === before + 1 ? true : undefined), 15_000, 'on_change for the removal');
+      expect(existsSync(out('CERT'))).toBe(true);
+    } finally {
+      cli.kill('SIGTERM');
+      await cli.exited;
+    }
+    expect(cli.output()).not.toContain(CANARY);
+  }, 60_000);
 
   it('refuses commit: snapshot with format: files as a config error (exit 2)', async () => {
     dir.write(
