@@ -110,6 +110,27 @@ describe('commitFiles with a `format: files` directory', () => {
     expect(readFileSync(s.path('tls/SUB-moved/KEY'), 'utf8')).toBe('secret');
   });
 
+  it('is all or nothing: when removing a stale file fails, the files already renamed are put back and the manifest is unchanged', async () => {
+    await commitFiles([dir([entry('A', 'old-a'), entry('S/GONE', 'g')])]);
+    const manifestBefore = readFileSync(s.path('tls', MANIFEST_NAME), 'utf8');
+    const failing: CommitFs = {
+      ...promises,
+      unlink: (async (path: string) => {
+        if (String(path).endsWith('/GONE')) throw Object.assign(new Error('refused'), { code: 'EPERM' });
+        return promises.unlink(path);
+      }) as CommitFs['unlink'],
+    };
+    const error = await commitFiles([dir([entry('A', 'new-a'), entry('B', 'new-b')])], { fs: failing }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    expect((error as WriteError).message).toContain(`Cannot remove ${s.path('tls/S/GONE')} (EPERM)`);
+    expect((error as WriteError).message).toContain('no destination changed');
+    expect(readFileSync(s.path('tls/A'), 'utf8')).toBe('old-a');
+    expect(existsSync(s.path('tls/B'))).toBe(false);
+    expect(readFileSync(s.path('tls/S/GONE'), 'utf8')).toBe('g');
+    expect(readFileSync(s.path('tls', MANIFEST_NAME), 'utf8')).toBe(manifestBefore);
+    expect(readdirSync(s.path('tls')).filter((n) => n.includes('.tmp') || n.includes('.lock'))).toEqual([]);
+  });
+
   it('is refused with commit: snapshot', async () => {
     await expect(commitFiles([dir([entry('A', 'a')])], { mode: 'snapshot' })).rejects.toThrow(/cannot be committed with `commit: snapshot`/);
   });
