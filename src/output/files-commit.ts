@@ -24,7 +24,8 @@ interface Step {
 }
 
 async function plan(fs: CommitFs, files: readonly FileToWrite[], self: Identity): Promise<Step[]> {
-  const befores = await Promise.all(files.map((f) => inspect(fs, f.destination)));
+  // A stale name that is now a directory (or unreadable) is not ours to remove, and blocks nothing.
+  const befores = await Promise.all(files.map((f) => (f.remove ? inspect(fs, f.destination).catch(() => undefined) : inspect(fs, f.destination))));
   const dirs = new Map<string, DirectoryInfo>();
   for (const dir of new Set(files.map((f) => dirname(f.destination)))) {
     const info = await fs.stat(dir).catch(() => undefined);

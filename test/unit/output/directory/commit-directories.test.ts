@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as promises from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RenderError, WriteError } from '../../../../src/errors';
@@ -45,6 +45,20 @@ describe('commitFiles with a `format: files` directory', () => {
     expect(readdirSync(s.path('tls/SUB'))).toEqual(['foreign']);
     expect(statSync(s.path('tls/KEEP')).ino).toBe(keep);
     expect(manifest().files).toEqual(['KEEP', 'NEW']);
+  });
+
+  it('leaves a stale name alone when it is no longer a regular file (a directory, a symlink), and commits the rest', async () => {
+    await commitFiles([dir([entry('D', 'd'), entry('L', 'l'), entry('K', 'k')])]);
+    rmSync(s.path('tls/D'));
+    mkdirSync(s.path('tls/D'));
+    rmSync(s.path('tls/L'));
+    symlinkSync(s.path('tls/K'), s.path('tls/L'));
+    const result = await commitFiles([dir([entry('K', 'k2')])]);
+    expect(result.removed).toEqual([]);
+    expect(lstatSync(s.path('tls/D')).isDirectory()).toBe(true);
+    expect(lstatSync(s.path('tls/L')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(s.path('tls/K'), 'utf8')).toBe('k2');
+    expect(manifest().files).toEqual(['K']);
   });
 
   it('removes nothing when the manifest is corrupt, and says so', async () => {
