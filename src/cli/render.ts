@@ -110,11 +110,14 @@ async function renderWith(world: World, options: RenderOptions, log: Logger, red
         ),
       );
     }
+    // A `format: files` key that is gone: its file is removed, one of the destinations that changed.
+    const removed = new Set(outcome.removed);
     if (options.dryRun) {
-      for (const d of outcome.written) world.stdout(`would write ${d}\n`);
+      for (const d of outcome.written) world.stdout(`${removed.has(d) ? 'would remove' : 'would write'} ${d}\n`);
       for (const d of outcome.unchanged) world.stdout(`unchanged ${d}\n`);
     }
-    for (const d of outcome.written) log.debug({ destination: d, changed: true }, options.dryRun ? `would write ${d}` : `wrote ${d}`);
+    const verb = (d: string) => (removed.has(d) ? (options.dryRun ? 'would remove' : 'removed') : options.dryRun ? 'would write' : 'wrote');
+    for (const d of outcome.written) log.debug({ destination: d, changed: true }, `${verb(d)} ${d}`);
     for (const d of outcome.unchanged) log.debug({ destination: d, changed: false }, `unchanged ${d}`);
     const { calls, decryptions } = opened.stats.snapshot();
     log.info(

@@ -1,9 +1,11 @@
 // The one import from render/: its catalog of formats has no imports of its own, so help stays cheap
 // and a new format is a row there, not another list here.
-import { DIALECTS, FORMAT_NAMES } from '../render/formats/catalog';
+import { DIALECTS, FORMAT_NAMES, TEMPLATE_FORMAT_NAMES } from '../render/formats/catalog';
 
 /** The allowed values the config file, the flags and the help text share. */
-export { DIALECTS, FORMAT_NAMES };
+export { DIALECTS, FORMAT_NAMES, TEMPLATE_FORMAT_NAMES };
+/** `decode:` of a `format: files` template: how a key's value becomes the file's bytes. */
+export const DECODINGS = ['base64'] as const;
 /** A template's `escape:`: a format's, or none. */
 export const ESCAPE_NAMES = [...FORMAT_NAMES, 'none'] as const;
 /** `commit:`: each file renamed into place (files), or every file of a directory swapped at once (snapshot). */

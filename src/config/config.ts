@@ -2,11 +2,14 @@ import { extname, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { DEFAULT_BACKOFF_MS, DEFAULT_JITTER } from '../retry/policy';
 import { LANGUAGE_HINT, languageForPath, type EscapeName } from './language';
-import type { COMMIT_MODES, DIALECTS, FORMAT_NAMES } from './choices';
+import type { COMMIT_MODES, DECODINGS, DIALECTS, FORMAT_NAMES, TEMPLATE_FORMAT_NAMES } from './choices';
 import type { ConfigFile, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
 
 export type FormatName = (typeof FORMAT_NAMES)[number];
+/** A template's `format:`: a one-file format, or `files` (a directory, one file per key). */
+export type TemplateFormatName = (typeof TEMPLATE_FORMAT_NAMES)[number];
+export type Decoding = (typeof DECODINGS)[number];
 export type DialectName = (typeof DIALECTS)[number];
 export type CommitMode = (typeof COMMIT_MODES)[number];
 export type NestedValues = { readonly [key: string]: string | number | boolean | NestedValues };
@@ -15,7 +18,8 @@ export interface TemplateConfig {
   /** How messages name it: the template's path, or `format dotenv`. */
   readonly label: string;
   readonly source: string | undefined;
-  readonly format: FormatName | undefined;
+  readonly format: TemplateFormatName | undefined;
+  /** A file; for `format: files`, a directory. */
   readonly destination: string;
   readonly mode: number;
   readonly uid: number | undefined;
@@ -24,6 +28,8 @@ export interface TemplateConfig {
   readonly escape: EscapeName;
   readonly dialect: DialectName;
   readonly include: readonly string[] | undefined;
+  /** `format: files`: keys whose value is decoded to the file's bytes. */
+  readonly decode: ReadonlyMap<string, Decoding>;
   /** A program that must accept the staged file before anything is committed. */
   readonly check: CheckConfig | undefined;
 }
@@ -127,7 +133,7 @@ const OUTPUT_FLAGS: Origin = { entry: '--output', destination: '--output', diale
 function templateConfig(entry: TemplateEntry, origin: Origin, baseDir: string): TemplateConfig {
   const destination = resolve(baseDir, entry.destination);
   const source = entry.source === undefined ? undefined : resolve(baseDir, entry.source);
-  const escape = entry.format ?? entry.escape ?? languageForPath(destination);
+  const escape = entry.format === 'files' ? 'none' : (entry.format ?? entry.escape ?? languageForPath(destination));
   if (escape === undefined) {
     throw new ConfigError(`Cannot tell how to escape values for \`${origin.destination}\` \`${entry.destination}\``, {
       hint: LANGUAGE_HINT,
@@ -147,8 +153,39 @@ function templateConfig(entry: TemplateEntry, origin: Origin, baseDir: string): 
     escape,
     dialect: entry.dialect ?? 'portable',
     include: entry.include,
+    decode: decodeMap(entry, origin),
     check: entry.check === undefined ? undefined : { argv: entry.check, timeoutMs: entry.check_timeout ?? DEFAULT_CHECK_TIMEOUT_MS },
   };
+}
+
+/** `decode:` keys must be written by the template: under one of its `include:` prefixes. */
+function decodeMap(entry: TemplateEntry, origin: Origin): ReadonlyMap<string, Decoding> {
+  const decode = new Map(Object.entries(entry.decode ?? {}));
+  const { include } = entry;
+  for (const key of decode.keys()) {
+    if (include === undefined || include.some((p) => key === p || key.startsWith(p.endsWith('/') ? p : `${p}/`))) continue;
+    throw new ConfigError(`\`${origin.entry}.decode\` names \`${key}\`, which is under none of its \`include:\` prefixes (${include.join(', ')})`, {
+      hint: 'decode only keys the template writes: fix the key or add its prefix to `include:`',
+    });
+  }
+  return decode;
+}
+
+/** A `format: files` directory is that template's alone: no other destination may be inside it, nor it inside another. */
+function refuseNested(templates: readonly TemplateConfig[], commit: CommitMode): void {
+  for (const dir of templates.filter((t) => t.format === 'files')) {
+    if (commit === 'snapshot') {
+      throw new ConfigError(`\`format: files\` (\`${dir.destination}\`) cannot be committed with \`commit: snapshot\` yet`, {
+        hint: 'use `commit: files` (the default) for a config with a `format: files` template',
+      });
+    }
+    const inside = templates.find((t) => t !== dir && (t.destination === dir.destination || t.destination.startsWith(`${dir.destination}/`)));
+    if (inside) {
+      throw new ConfigError(`\`${inside.destination}\` is inside the directory \`${dir.destination}\`, which \`format: files\` writes alone`, {
+        hint: 'give the `format: files` template a directory of its own',
+      });
+    }
+  }
 }
 
 function defaultFiles(files: readonly string[], baseDir: string) {
@@ -185,6 +222,7 @@ export function resolveConfig(input: ConfigInput): Config {
     seen.set(template.destination, origin.entry);
     return template;
   });
+  refuseNested(templates, file.commit ?? 'files');
   const aliases = new Map(Object.entries(file.aliases ?? {}).map(([key, names]) => [key, typeof names === 'string' ? [names] : names]));
   return {
     settings,

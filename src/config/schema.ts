@@ -1,7 +1,7 @@
 // zod/mini: the same validation as zod's classic API at a fraction of its size and start-up cost.
 import * as z from 'zod/mini';
 import { ANY_DURATION, CALL_SPACING, checkDuration, DURATION_EXPECTED, POSITIVE_DURATION, type DurationRule } from './duration';
-import { CHECK_FILE, COMMIT_MODES, DIALECTS, ESCAPE_NAMES, FORMAT_NAMES, SIGNALS } from './choices';
+import { CHECK_FILE, COMMIT_MODES, DECODINGS, DIALECTS, ESCAPE_NAMES, SIGNALS, TEMPLATE_FORMAT_NAMES } from './choices';
 import { oneOfText } from './one-of';
 import { RELATIVE_KEY } from '../parameter-naming';
 
@@ -42,7 +42,7 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T, expectation 
 const template = z
   .strictObject({
     source: z.optional(text('a template file path')),
-    format: z.optional(oneOf(FORMAT_NAMES)),
+    format: z.optional(oneOf(TEMPLATE_FORMAT_NAMES)),
     destination: text('a file path'),
     mode: z.optional(mode),
     uid: z.optional(id('uid')),
@@ -50,6 +50,7 @@ const template = z
     escape: z.optional(oneOf(ESCAPE_NAMES)),
     dialect: z.optional(oneOf(DIALECTS)),
     include: z.optional(z.array(relativeKey, { error: 'a list of relative key prefixes' })),
+    decode: z.optional(z.record(relativeKey, oneOf(DECODINGS), { error: 'a mapping of relative keys to a decoding, e.g. { TLS/KEYSTORE: base64 }' })),
     check: z.optional(
       z
         .array(text('a program or argument'), {
@@ -79,6 +80,30 @@ const template = z
           message: 'the program `check_timeout` applies to, e.g. ["nginx", "-t", "-c", "{{file}}"]',
           input: undefined,
           path: ['check'],
+        });
+      }
+      if (t.decode !== undefined && t.format !== 'files') {
+        ctx.issues.push({
+          code: 'custom',
+          message: 'absent: `decode` applies to `format: files`, which writes each key as a file',
+          input: t.decode,
+          path: ['decode'],
+        });
+      }
+      if (t.format === 'files' && t.check !== undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          message: 'absent: `check` runs on one staged file, and `format: files` writes a directory of them',
+          input: t.check,
+          path: ['check'],
+        });
+      }
+      if (t.format === 'files' && t.dialect !== undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          message: 'absent: `dialect` applies to dotenv output; `format: files` writes each value as it is',
+          input: t.dialect,
+          path: ['dialect'],
         });
       }
       if (t.format !== undefined && t.escape !== undefined) {

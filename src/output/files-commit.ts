@@ -19,12 +19,13 @@ interface Step {
   readonly file: FileToWrite;
   readonly before: Existing | undefined;
   readonly owner: Owner | undefined;
-  /** replace: new bytes; fix: same bytes, mode or owner to mend; none: nothing to do. */
-  readonly action: 'replace' | 'fix' | 'none';
+  /** replace: new bytes; fix: same bytes, mode or owner to mend; remove: a regular file to unlink; none: nothing to do. */
+  readonly action: 'replace' | 'fix' | 'remove' | 'none';
 }
 
 async function plan(fs: CommitFs, files: readonly FileToWrite[], self: Identity): Promise<Step[]> {
-  const befores = await Promise.all(files.map((f) => inspect(fs, f.destination)));
+  // A stale name that is now a directory (or unreadable) is not ours to remove, and blocks nothing.
+  const befores = await Promise.all(files.map((f) => (f.remove ? inspect(fs, f.destination).catch(() => undefined) : inspect(fs, f.destination))));
   const dirs = new Map<string, DirectoryInfo>();
   for (const dir of new Set(files.map((f) => dirname(f.destination)))) {
     const info = await fs.stat(dir).catch(() => undefined);
@@ -34,16 +35,24 @@ async function plan(fs: CommitFs, files: readonly FileToWrite[], self: Identity)
   const dirOf = (f: FileToWrite) => () => dirs.get(dirname(f.destination)) ?? { path: dirname(f.destination), mode: 0o777, uid: -1, gid: -1 };
   return files.map((file, i) => {
     const before = befores[i];
+    // Only a regular file is removed: whatever replaced it since (a symlink, a FIFO) is not ours.
+    if (file.remove) return { file, before, owner: undefined, action: before?.kind === 'file' ? 'remove' : 'none' };
     const owner = ownerFor(file, before, dirOf(file), self);
     if (!before?.content?.equals(file.content)) return { file, before, owner, action: 'replace' };
     return { file, before, owner, action: before.mode !== file.mode || ownerDiffers(owner, before) ? 'fix' : 'none' };
   });
 }
 
-const summary = (steps: readonly Step[]): CommitResult => ({
-  written: steps.filter((s) => s.action === 'replace').map((s) => s.file.destination),
-  unchanged: steps.filter((s) => s.action !== 'replace').map((s) => s.file.destination),
-});
+const changes = (s: Step) => s.action === 'replace' || s.action === 'remove';
+
+function summary(steps: readonly Step[]): CommitResult {
+  const removed = steps.filter((s) => s.action === 'remove').map((s) => s.file.destination);
+  return {
+    written: steps.filter(changes).map((s) => s.file.destination),
+    unchanged: steps.filter((s) => !changes(s) && !s.file.remove).map((s) => s.file.destination),
+    ...(removed.length > 0 && { removed }),
+  };
+}
 
 /** Phase one: every changed file to a temp file beside it; on any failure, none is left. */
 async function stageAll(fs: CommitFs, steps: readonly Step[], signal: AbortSignal | undefined): Promise<Map<Step, string>> {
@@ -101,6 +110,18 @@ async function replace(fs: CommitFs, step: Step, temp: string, applied: Applied[
   options.onInPlaceWrite?.(destination);
 }
 
+/** Unlink a file a directory's manifest lists and whose key is gone; a rollback puts its bytes back. */
+async function remove(fs: CommitFs, step: Step, applied: Applied[]): Promise<void> {
+  const { destination } = step.file;
+  try {
+    await fs.unlink(destination);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw writeError('remove', destination, error);
+  }
+  applied.push({ kind: 'replaced', destination, before: step.before });
+}
+
 /** How the error reads once the commit is undone: which destinations were put back, which could not be. */
 function undone(error: unknown, outcome: RollbackOutcome): unknown {
   if (!(error instanceof WriteError)) return error;
@@ -119,11 +140,12 @@ async function applyAll(fs: CommitFs, steps: readonly Step[], staged: Map<Step, 
         await fixAttributes(fs, { ...step, before: step.before });
         applied.push({ kind: 'attributes', destination: step.file.destination, before: step.before });
       }
+      if (step.action === 'remove') await remove(fs, step, applied);
       const temp = staged.get(step);
       if (temp) await replace(fs, step, temp, applied, options);
     }
     await syncDirectories(
-      steps.filter((s) => s.action === 'replace').map((s) => dirname(s.file.destination)),
+      steps.filter(changes).map((s) => dirname(s.file.destination)),
       fs,
     );
   } catch (error) {

@@ -11,13 +11,27 @@ export interface FileCheck {
   readonly template: string;
 }
 
+/** One file of a directory destination (`format: files`). */
+export interface DirectoryFile {
+  /** The key it comes from: errors about its name name the key. */
+  readonly key: string;
+  /** Below the directory, `/` between sub-directories; the commit refuses an unsafe one. */
+  readonly name: string;
+  readonly content: Buffer;
+}
+
 export interface FileToWrite {
+  /** A file; with `files`, a directory. */
   readonly destination: string;
   readonly content: Buffer;
   readonly mode: number;
   readonly uid?: number | undefined;
   readonly gid?: number | undefined;
   readonly check?: FileCheck | undefined;
+  /** The destination is a directory holding one file per entry (and nothing else ssm-render wrote); `content` is unused. */
+  readonly files?: readonly DirectoryFile[] | undefined;
+  /** Internal to a commit: remove this destination (a regular file a directory's manifest lists) instead of writing it. */
+  readonly remove?: boolean | undefined;
 }
 
 export interface CommitResult {
@@ -25,6 +39,8 @@ export interface CommitResult {
   readonly written: readonly string[];
   /** Destinations left untouched: same bytes, same inode, same mtime. */
   readonly unchanged: readonly string[];
+  /** Of `written`, the files removed (or that would be): a `format: files` key that is gone. */
+  readonly removed?: readonly string[];
 }
 
 /**
@@ -63,6 +79,8 @@ export interface CommitOptions {
   readonly lockTimeoutMs?: number | undefined;
   /** The time a snapshot directory is named after; the real time by default. */
   readonly now?: (() => Date) | undefined;
+  /** A `format: files` directory's manifest could not be trusted or read: nothing in it is removed this time. */
+  readonly onManifestIgnored?: ((directory: string, reason: string) => void) | undefined;
   /** The mount points of this process's mount namespace (a snapshot refuses a single-file bind mount); /proc/self/mountinfo by default. */
   readonly mountPoints?: (() => Promise<ReadonlySet<string>>) | undefined;
 }

@@ -7,6 +7,7 @@ import { AggregateRenderError, ConfigError, RenderError, type SsmRenderError } f
 import { escaperFor } from './escape';
 import { DIALECTS, getFormat, Unrepresentable, type Entry, type FormatName } from './formats';
 import { facts } from './formats/catalog';
+import { filesOf, type NamedFile } from './formats/files';
 import { compileTemplate, UnrepresentableValueError, type CompiledTemplate } from './template';
 
 /** One destination, rendered in memory and not yet written. */
@@ -16,6 +17,8 @@ export interface RenderedFile {
   readonly mode: number;
   readonly uid: number | undefined;
   readonly gid: number | undefined;
+  /** `format: files`: the destination is a directory and these are its files (`content` is then empty). */
+  readonly files?: readonly NamedFile[] | undefined;
 }
 
 function selected(all: readonly Entry[], include: readonly string[] | undefined): readonly Entry[] {
@@ -118,6 +121,11 @@ export async function renderAll(templates: readonly PreparedTemplate[], data: Da
     if (templates.length > 1) await turn();
     signal?.throwIfAborted();
     try {
+      if (t.format === 'files') {
+        const named = filesOf(t, data.named);
+        files.push({ destination: t.destination, content: Buffer.alloc(0), mode: t.mode, uid: t.uid, gid: t.gid, files: named });
+        continue;
+      }
       let text: string;
       if (compiled === undefined) {
         text = renderFormat(t, data.named, wholeTree);

@@ -59,6 +59,8 @@ export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
         redact: (text) => deps.redactor.redact(text),
         onPassed: (destination, check) => log.info({ destination, check, dryRun: deps.dryRun === true }, `check \`${check}\` accepted the new ${destination}`),
       },
+      onManifestIgnored: (directory, reason) =>
+        log.warn({ directory }, `the manifest of ${directory} is ignored (${reason}): no file there is removed this time; the next commit writes a new one`),
       onInPlaceWrite: (destination) =>
         log.warn(
           { destination },

@@ -25,6 +25,24 @@ export const FORMATS = {
 
 export type FormatName = keyof typeof FORMATS;
 
+/**
+ * Formats whose destination is a directory, not one file: they write no document, so they have no
+ * escaping, no `--format` and no helper; only the config's `format:` takes them. Each row says
+ * what the format writes (the README's "Built-in formats" table holds the same row).
+ */
+export const DIRECTORY_FORMATS = {
+  files: { writes: 'one file per included key, named by the key below its `include:` prefix, the bytes exact (`decode: base64` for binary)' },
+} as const satisfies Record<string, { readonly writes: string }>;
+
+export type DirectoryFormatName = keyof typeof DIRECTORY_FORMATS;
+export const DIRECTORY_FORMAT_NAMES = Object.keys(DIRECTORY_FORMATS) as [DirectoryFormatName, ...DirectoryFormatName[]];
+/** What a template's `format:` takes: a one-file format or a directory format. */
+export const TEMPLATE_FORMAT_NAMES = [...(Object.keys(FORMATS) as FormatName[]), ...DIRECTORY_FORMAT_NAMES] as [
+  FormatName | DirectoryFormatName,
+  ...(FormatName | DirectoryFormatName)[],
+];
+export const isDirectoryFormat = (name: string | undefined): name is DirectoryFormatName => name !== undefined && Object.hasOwn(DIRECTORY_FORMATS, name);
+
 /** The dialects of format `N` (never, for a format without them). */
 export type DialectOf<N extends FormatName> = (typeof FORMATS)[N] extends { readonly dialects: readonly (infer D)[] } ? D : never;
 /** Every format's dialects (only dotenv has them today). */

@@ -123,6 +123,7 @@ describe('resolveConfig templates', () => {
       escape: 'dotenv',
       dialect: 'portable',
       include: undefined,
+      decode: new Map(),
     });
     expect(b).toMatchObject({
       label: 'format json',
@@ -137,6 +138,20 @@ describe('resolveConfig templates', () => {
     });
     expect(c).toMatchObject({ escape: 'none' });
     expect(d).toMatchObject({ escape: 'dotenv', dialect: 'node' });
+  });
+
+  it('takes format: files with decode:, and refuses decode: elsewhere, outside include:, check: on it, another destination inside it, and commit: snapshot', () => {
+    const files = '  - { format: files, destination: out/tls, include: [TLS], decode: { TLS/KS: base64 } }\n';
+    const [t] = resolveIn(`templates:\n${files}`).config.templates;
+    expect(t).toMatchObject({ format: 'files', escape: 'none', decode: new Map([['TLS/KS', 'base64']]) });
+    expect(messageOf('templates:\n  - { format: yaml, destination: a.yaml, decode: { A: base64 } }\n')).toContain('`decode` applies to `format: files`');
+    expect(messageOf('templates:\n  - { format: files, destination: d, decode: { A: hex } }\n')).toContain('`templates[0].decode.A` to be one of base64');
+    expect(messageOf('templates:\n  - { format: files, destination: d, include: [TLS], decode: { DB/KS: base64 } }\n')).toBe(
+      '`templates[0].decode` names `DB/KS`, which is under none of its `include:` prefixes (TLS)',
+    );
+    expect(messageOf('templates:\n  - { format: files, destination: d, check: [x, "{{file}}"] }\n')).toContain('`check` runs on one staged file');
+    expect(messageOf(`templates:\n${files}  - { format: yaml, destination: out/tls/x.yaml }\n`)).toContain('is inside the directory');
+    expect(messageOf(`commit: snapshot\ntemplates:\n${files}`)).toContain('cannot be committed with `commit: snapshot`');
   });
 
   it('names the template whose destination says nothing of its language', () => {

@@ -56,7 +56,7 @@ templates:
     );
     expect(messageOf('request_timeout: -5s\n')).toMatch(/Expected `request_timeout` to be a duration such as `30s` or `5m`, got `-5s` \(string\)/);
     expect(messageOf('templates:\n  - format: toml\n    destination: x\n')).toMatch(
-      /Expected `templates\[0\]\.format` to be one of dotenv, shell, yaml, json, properties, got `toml`/,
+      /Expected `templates\[0\]\.format` to be one of dotenv, shell, yaml, json, properties, files, got `toml`/,
     );
     expect(messageOf('templates:\n  - destination: x.env\n')).toMatch(/exactly one of `source`/);
     expect(messageOf('required: MYSQL/PASSWORD\n')).toMatch(/Expected `required` to be a list of relative keys/);

@@ -13,7 +13,7 @@ const work = mkdtempSync(join(tmpdir(), 'ssm-render-render-all-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const meta = { env: 'STAGING', prefix: '/ELASMETRICS', path: '/ELASMETRICS/STAGING/', region: 'eu-west-1', local: false };
-const base = { mode: 0o640, uid: undefined, gid: undefined, include: undefined, dialect: 'portable', check: undefined } as const;
+const base = { mode: 0o640, uid: undefined, gid: undefined, include: undefined, dialect: 'portable', check: undefined, decode: new Map() } as const;
 const format = (name: 'yaml' | 'json' | 'dotenv', destination: string, include?: string[]): TemplateConfig => ({
   ...base,
   label: `format ${name}`,

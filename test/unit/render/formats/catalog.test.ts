@@ -9,7 +9,7 @@ import { valuesLayer } from '../../../../src/data/layers';
 import { main } from '../../../../src/main';
 import { escaperFor } from '../../../../src/render/escape';
 import { getFormat } from '../../../../src/render/formats';
-import { DIALECTS, FORMAT_NAMES, FORMATS, formatOfFileName } from '../../../../src/render/formats/catalog';
+import { DIALECTS, DIRECTORY_FORMAT_NAMES, FORMAT_NAMES, FORMATS, formatOfFileName } from '../../../../src/render/formats/catalog';
 import { FINISHED_HELPERS, HELPERS } from '../../../../src/render/helpers';
 import { compileTemplate } from '../../../../src/render/template';
 import { templateContext } from '../../../../src/render/template-context';
@@ -80,6 +80,17 @@ describe('the catalog of formats', () => {
     expect(templates).toContain(`{{${name} X}}`);
     for (const extension of FORMATS[name].extensions) expect(templates).toContain(`\`${extension}\``);
   });
+
+  it.each(DIRECTORY_FORMAT_NAMES)(
+    '%s (a directory format) is a `format:` in the config file and a row of Built-in formats, but no escape, flag or helper',
+    async (name) => {
+      expect(checkConfig({ templates: [{ format: name, destination: 'out/dir' }] }).problems).toBeUndefined();
+      expect(checkConfig({ templates: [{ source: 'app.hbs', destination: 'out/file', escape: name }] }).problems).toBeDefined();
+      expect(section('Built-in formats and their escaping')).toContain(`| \`${name}\` |`);
+      expect(Object.keys(HELPERS)).not.toContain(name);
+      expect((await renderFlag(name, join(work, 'dir'))).status).toBe(2);
+    },
+  );
 
   it('knows a .env file by its whole name, and nothing by a name it does not know', () => {
     expect(['.env', '.env.production', '.env.'].map(formatOfFileName)).toEqual(['dotenv', 'dotenv', 'dotenv']);
