@@ -53,9 +53,9 @@ USER 65532:65532
 # cache keeps the executable's, and the executable keeps the bundle's in the same directory, made at
 # the end of the run (src/boot/code-cache.ts). Both are used only with the node, flags and uid that
 # wrote them, so the RUN below is the ENTRYPOINT itself, as 65532; under another uid (runAsUser) Node
-# compiles as before. The
-# cache is 65532's because Node writes it as 65532 here; at run time Node only reads it (it rewrites
-# a cache only when it had to compile), and a read-only root keeps it as built.
+# compiles as before. The caches are 65532's because they are written as 65532 here; at run time they
+# are only read (a cache is rewritten only when it could not be used), and a read-only root keeps
+# them as built.
 ENV NODE_COMPILE_CACHE=/opt/ssm-render/compile-cache
 COPY --from=build --chown=65532:65532 /staging/compile-cache /opt/ssm-render/compile-cache
 RUN ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js", "version"]
