@@ -83,7 +83,7 @@ try {
   for (const name of only) {
     const started = Date.now();
     log(`${name}: start`);
-    const rts = name === 'cold' ? [rt.host, rt.hostCache, rt.node22, rt.node22Cache, rt.image] : [rt.host, rt.hostImage, rt.image];
+    const rts = name === 'cold' ? [rt.host, rt.hostCache, rt.node22, rt.node22Cache, rt.image] : [rt.host, rt.hostImage, rt.imageFullJit, rt.image];
     const result = await PARTS[name].run({ ...ctx, rts: rts.filter(Boolean) });
     parts.push({ name, ...result, took: Date.now() - started });
     log(`${name}: done in ${Math.round((Date.now() - started) / 1000)} s`);

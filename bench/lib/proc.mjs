@@ -80,7 +80,9 @@ export function runtimes({ image, scratch }) {
   const asImage = { name: `image: ${version(node)} + flags + cache`, node, flags, env: { ...env, NODE_COMPILE_CACHE: cache } };
   execFileSync(node, [...flags, CLI, 'version'], { env: { ...cleanEnv(scratch), ...asImage.env }, stdio: 'ignore' });
   const node22rt = { name: `Node ${version(node)}`, node, flags: [], env: {} };
-  return { host, hostCache, hostImage, node22: node22rt, node22Cache: withCache(node22rt, 'cache-node22'), image: asImage };
+  // `watch` starts again under lite mode on Node 22 (src/cli/relaunch.ts) unless node is told either way.
+  const imageFullJit = { ...asImage, name: `${asImage.name}, --no-lite-mode`, flags: [...flags, '--no-lite-mode'] };
+  return { host, hostCache, hostImage, node22: node22rt, node22Cache: withCache(node22rt, 'cache-node22'), image: asImage, imageFullJit };
 }
 
 /** Static credentials, a region, no metadata service, no shared config: every client starts the same way. */
