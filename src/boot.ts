@@ -8,11 +8,18 @@ import { runWithCodeCache } from './boot/code-cache';
 declare const SSM_RENDER_CLI_DIGEST: string;
 
 const cli = join(__dirname, 'cli.js');
+
+/** The command's name as far as a glance at the arguments tells (it only names a cache file). */
+function commandWord(args: readonly string[]): string {
+  const word = args.find((a) => !a.startsWith('-'));
+  return word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'other';
+}
 const dir = process.env['NODE_COMPILE_CACHE'];
 if (dir && !process.env['NODE_DISABLE_COMPILE_CACHE'] && typeof process.getuid === 'function') {
   runWithCodeCache({
     file: cli,
     digest: SSM_RENDER_CLI_DIGEST,
+    command: commandWord(process.argv.slice(2)),
     dir,
     flags: [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' '),
     uid: process.getuid(),

@@ -66,6 +66,22 @@ describe('the code cache (NODE_COMPILE_CACHE)', () => {
     expect(String(second.logs[0]?.['time']) > started).toBe(true);
   });
 
+  it("is one a command: a render starts from `version`'s (all the image is built with), then keeps its own, which holds more", async () => {
+    const cache = dir.path('cache');
+    const env = awsEnv(fake, { ...DEBUG, NODE_COMPILE_CACHE: cache });
+    const version = await runCli(['version'], { cwd: dir.path(), env });
+    expect(version.code, version.stderr).toBe(0);
+    expect(cacheFiles(cache)).toEqual([expect.stringMatching(/-version\.cache$/)]);
+    const first = await renderIn(env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/accepted the cache at \S+-version\.cache[\s\S]*wrote the cache at \S+-render\.cache/);
+    const [render, made] = ['render', 'version'].map((c) => statSync(join(cache, cacheFiles(cache).find((f) => f.endsWith(`-${c}.cache`)) as string)));
+    expect(render?.size).toBeGreaterThan(1.5 * (made?.size ?? 0));
+    const second = await renderIn(env);
+    expect(second.stderr).toMatch(/accepted the cache at \S+-render\.cache/);
+    expect(second.stderr).not.toMatch(/wrote the cache/);
+  });
+
   it('is not used, and is made again, when others may write it or the bundle changed', async () => {
     const cache = dir.path('cache');
     const bundle = bundleForAnyUser();

@@ -65,7 +65,7 @@ describe("the image's compile cache", () => {
     // ssm-render's, of the bundle the executable runs (src/boot/code-cache.ts): one file, 65532's.
     const entries = readdirSync(cacheDir).sort();
     expect(entries).toEqual([
-      expect.stringMatching(/^ssm-render-v22\.[\d.]+-x64-[0-9a-f]{16}-65532\.cache$/),
+      expect.stringMatching(/^ssm-render-v22\.[\d.]+-x64-[0-9a-f]{16}-65532-version\.cache$/),
       expect.stringMatching(new RegExp(`^v22\\.[\\d.]+-\\w+-[0-9a-f]+-${uid}$`)),
     ]);
     const bundleCache = statSync(join(cacheDir, entries[0] as string));
