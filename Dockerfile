@@ -35,8 +35,9 @@ LABEL org.opencontainers.image.title="ssm-render" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="Apache-2.0"
 
-# Read-only, owned by root: the bundle, the licenses of what it bundles, the shipped templates, the license.
-COPY --from=build /src/dist/ssm-render.js /src/dist/THIRD-PARTY-LICENSES.txt /opt/ssm-render/
+# Read-only, owned by root: the executable, the bundle it runs, the licenses of what it bundles, the
+# shipped templates, the license.
+COPY --from=build /src/dist/ssm-render.js /src/dist/cli.js /src/dist/THIRD-PARTY-LICENSES.txt /opt/ssm-render/
 COPY templates/ /opt/ssm-render/templates/
 COPY LICENSE /opt/ssm-render/LICENSE
 # The one place ssm-render writes. Docker named volumes and ECS task volumes copy this directory's owner
@@ -48,11 +49,13 @@ VOLUME ["/secrets"]
 WORKDIR /etc/ssm-render
 USER 65532:65532
 # V8's compiled code for the bundle, made once here so that a start does not compile the whole bundle
-# again (Node 22's compile cache; bench/RESULTS.md, "Why the image's flags", has what a cold render
-# gains). Node uses it only with the node, flags and uid that wrote it, so the RUN below
-# is the ENTRYPOINT itself, as 65532; under another uid (runAsUser) Node compiles as before. The
-# cache is 65532's because Node writes it as 65532 here; at run time Node only reads it (it rewrites
-# a cache only when it had to compile), and a read-only root keeps it as built.
+# again (bench/RESULTS.md, "Why the image's flags", has what a cold render gains): Node 22's compile
+# cache keeps the executable's, and the executable keeps the bundle's in the same directory, made at
+# the end of the run (src/boot/code-cache.ts). Both are used only with the node, flags and uid that
+# wrote them, so the RUN below is the ENTRYPOINT itself, as 65532; under another uid (runAsUser) Node
+# compiles as before. The caches are 65532's because they are written as 65532 here; at run time they
+# are only read (a cache is rewritten only when it could not be used), and a read-only root keeps
+# them as built.
 ENV NODE_COMPILE_CACHE=/opt/ssm-render/compile-cache
 COPY --from=build --chown=65532:65532 /staging/compile-cache /opt/ssm-render/compile-cache
 RUN ["/nodejs/bin/node", "--disable-sigusr1", "--max-semi-space-size=1", "--heap-growing-percent=20", "--v8-pool-size=1", "/opt/ssm-render/ssm-render.js", "version"]

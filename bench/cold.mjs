@@ -70,9 +70,9 @@ async function runOnce(tool, job, fake, env, bucket) {
   return { ...m, calls: s.calls, decryptions: s.decryptions };
 }
 
-export async function cold({ bundles, scratch, runs, large, rts, log }) {
+export async function cold({ bundles, scratch, runs, large, sizes, rts, log }) {
   const groups = [];
-  for (const [n, latencyMs] of [...DEFAULT_GROUPS, ...(large ? LARGE_GROUPS : [])]) {
+  for (const [n, latencyMs] of [...DEFAULT_GROUPS, ...(large ? LARGE_GROUPS : [])].filter(([n]) => !sizes || sizes.includes(n))) {
     const job = writeJob(join(scratch, `cold-${n}`), { n });
     const bucket = latencyMs > 0 ? BUCKET : undefined;
     const fake = await startFake(bundles.fake, { seed: job.seed, latencyMs, rateLimit: bucket, env: cleanEnv(scratch) });
@@ -176,11 +176,13 @@ function report(groups) {
     '- floor: `node -e 0`; at 0 ms also `ssm-render version` (load the bundle, parse the command line, print).',
     '- `--large` adds N = 1,000 at 20 ms and N = 10,000 at 0 and 20 ms.',
     '',
-    "Runtimes: `host` is this machine's node; with `--image`, Node 22 as it is and as the image runs it (its ENTRYPOINT's",
-    'flags, its ENV, and a compile cache made as its Dockerfile makes one, by the ENTRYPOINT running `version`; the SDK',
-    "script's cache is made by its warm-up run). At 20 ms the fake also has a 40 calls/s bucket, and each run waits for it",
-    'to refill; a call count above ceil(N/10) there is throttled calls the client retried. Each group runs one warm-up',
-    'round, then the runs in rotating order. API calls and decryptions are counted by the fake.',
+    "Runtimes: `host` is this machine's node; `+ cache` sets NODE_COMPILE_CACHE to a directory of its own, where the warm-up",
+    "run leaves the bundle's code cache (src/boot/code-cache.ts; on Node 22 also Node's own, which the SDK script gets); with",
+    "`--image`, Node 22 as it is and as the image runs it (its ENTRYPOINT's flags, its ENV, and a compile cache made as its",
+    "Dockerfile makes one, by the ENTRYPOINT running `version`; the SDK script's cache is made by its warm-up run). At 20 ms",
+    'the fake also has a 40 calls/s bucket, and each run waits for it to refill; a call count above ceil(N/10) there is',
+    'throttled calls the client retried. Each group runs one warm-up round, then the runs in rotating order. API calls and',
+    'decryptions are counted by the fake.',
     '',
     table(['N', 'latency', 'runtime', 'command', 'runs', 'wall ms', 'CPU ms', 'peak RSS MiB', 'API calls', 'decryptions'], rows, 'rrllrrrrlr'),
     '',

@@ -1,7 +1,7 @@
 // The benchmark: `npm run bench [-- flags]` builds, runs the parts and prints a markdown report. It
 // drives the built CLI (dist/ssm-render.js) as real processes against the fake Parameter Store.
 // Flags: --only cold,watch,soak,fleet (default cold,watch, plus the opt-in parts asked for),
-// --runs N (5), --image (Node 22 as the image runs it), --large (N = 10,000), --soak, --cycles N
+// --runs N (5), --n 100,1000 (the cold render's sizes, all by default), --image (Node 22 as the image runs it), --large (N = 10,000), --soak, --cycles N
 // (refreshes in the soak, 1,000; implies --soak), --fleet, --fleet-size N (30), --out FILE (the
 // report; what follows HAND_WRITTEN in FILE is kept), --json FILE (the figures), --compare FILE (an
 // earlier --json: figures before and after).
@@ -21,6 +21,7 @@ const { values: flags } = parseArgs({
   options: {
     only: { type: 'string' },
     runs: { type: 'string', default: '5' },
+    n: { type: 'string' },
     image: { type: 'boolean', default: false },
     large: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
@@ -57,6 +58,7 @@ const only = flags.only?.split(',').map((p) => p.trim()) ?? [
 for (const p of only) if (!(p in PARTS)) usage(`Expected --only to list some of ${Object.keys(PARTS).join(', ')}, got \`${p}\``);
 const opts = {
   runs: count('runs', flags.runs, 1),
+  sizes: flags.n?.split(',').map((n) => count('n', n.trim(), 1)),
   large: flags.large,
   cycles: count('cycles', flags.cycles ?? '1000', 100),
   fleetSize: count('fleet-size', flags['fleet-size'], 1),
@@ -81,7 +83,7 @@ try {
   for (const name of only) {
     const started = Date.now();
     log(`${name}: start`);
-    const rts = name === 'cold' ? [rt.host, rt.node22, rt.image] : [rt.host, rt.hostImage, rt.image];
+    const rts = name === 'cold' ? [rt.host, rt.hostCache, rt.node22, rt.node22Cache, rt.image] : [rt.host, rt.hostImage, rt.imageFullJit, rt.image];
     const result = await PARTS[name].run({ ...ctx, rts: rts.filter(Boolean) });
     parts.push({ name, ...result, took: Date.now() - started });
     log(`${name}: done in ${Math.round((Date.now() - started) / 1000)} s`);

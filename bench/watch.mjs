@@ -200,7 +200,8 @@ function report(runs) {
     'In "one value changed" a SecureString gets a new value before each refresh. Calls and decryptions are the fake\'s counts;',
     'a file counts as written when its inode, size or mtime changed. Medians (max in brackets).',
     "Runtimes: `host` as it is; `host + image flags` adds the ENTRYPOINT's node flags (less `--disable-sigusr1`) and the",
-    "image's ENV; with `--image`, Node 22 as the image runs it.",
+    "image's ENV; with `--image`, Node 22 as the image runs it (where `watch` starts again in place under V8's lite mode,",
+    'src/cli/relaunch.ts), and the same with `node --no-lite-mode`, which keeps the full compiler.',
     '',
     table(
       ['process', 'runtime', 'refresh', 'refreshes', 'API calls', 'decryptions', 'files written', 'bytes written', 'CPU ms', 'wall ms', 'failed'],

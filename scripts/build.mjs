@@ -1,8 +1,10 @@
-// Bundles the CLI into one file runnable with plain `node dist/ssm-render.js`, and the library
-// (the package's main entry) into dist/index.cjs with its dependencies left to npm, plus its types.
+// Bundles the CLI into one file, dist/cli.js, run by the executable dist/ssm-render.js (which keeps
+// V8's code cache for it when asked; src/boot.ts), and the library (the package's main entry) into
+// dist/index.cjs with its dependencies left to npm, plus its types.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmod, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { writeThirdPartyLicenses } from './third-party-licenses.mjs';
 
@@ -44,11 +46,21 @@ const cli = await build({
   supported: { 'dynamic-import': false },
   plugins: [slimDependencies],
   entryPoints: ['src/bin.ts'],
-  outfile: 'dist/ssm-render.js',
-  banner: { js: '#!/usr/bin/env node' },
+  outfile: 'dist/cli.js',
 });
 // The bundle carries other people's code: their licenses ship beside it (and in the image).
-await writeThirdPartyLicenses(cli.metafile, 'dist/ssm-render.js', 'dist/THIRD-PARTY-LICENSES.txt');
+await writeThirdPartyLicenses(cli.metafile, 'dist/cli.js', 'dist/THIRD-PARTY-LICENSES.txt');
+// The executable knows the bundle's digest, so that a code cache made for other text is never used.
+const digest = createHash('sha256')
+  .update(await readFile('dist/cli.js'))
+  .digest('hex');
+await build({
+  ...common,
+  entryPoints: ['src/boot.ts'],
+  outfile: 'dist/ssm-render.js',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { SSM_RENDER_CLI_DIGEST: JSON.stringify(digest) },
+});
 await chmod('dist/ssm-render.js', 0o755);
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs', packages: 'external' });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -1,6 +1,7 @@
 // First: keeps SIGUSR1 from opening the inspector.
 import './inspector-guard';
 import { homedir } from 'node:os';
+import { relauncher, type NodeProcess } from './cli/relaunch';
 import { main } from './main';
 
 // The SDK looks for ~/.aws; with HOME unset and a uid that has no passwd entry (an image run as
@@ -17,7 +18,13 @@ if (!process.env['HOME']) {
 // The image runs Node 22; on 20 the README says so. A library user keeps the SDK's own warning.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-main({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdout: (s) => process.stdout.write(s) }).then(
+main({
+  argv: process.argv.slice(2),
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (s) => process.stdout.write(s),
+  relaunch: relauncher(process as NodeProcess),
+}).then(
   (code) => {
     process.exitCode = code;
     // Everything is closed by now; if a stray handle lingers, it must not keep an init container alive.

@@ -53,7 +53,9 @@ function node22() {
 }
 
 /**
- * Runtimes: { name, node, flags, env }. `host` is this machine's node as it is; `host + image flags`
+ * Runtimes: { name, node, flags, env }. `host` is this machine's node as it is; `+ cache` adds
+ * NODE_COMPILE_CACHE, a directory the warm-up run fills with the bundle's code cache (and, on Node
+ * 22, Node's own for the SDK script); `host + image flags`
  * adds the ENTRYPOINT's flags (less --disable-sigusr1, which Node 20 refuses) and the image's ENV.
  * With `image`: Node 22 as it is, and Node 22 as the image runs it (every ENTRYPOINT flag, its ENV,
  * and a compile cache made the way the Dockerfile makes one: the ENTRYPOINT running `version`; the
@@ -65,13 +67,22 @@ export function runtimes({ image, scratch }) {
   const env = imageEnv();
   const host = { name: `host ${process.version}`, node: process.execPath, flags: [], env: {} };
   const hostImage = { ...host, name: `${host.name} + image flags`, flags: flags.filter((f) => f !== '--disable-sigusr1'), env };
-  if (!image) return { host, hostImage };
+  // A directory of its own for each runtime's code cache, made by its first (warm-up) run.
+  const withCache = (rt, name) => {
+    mkdirSync(join(scratch, name), { recursive: true });
+    return { ...rt, name: `${rt.name} + cache`, env: { ...rt.env, NODE_COMPILE_CACHE: join(scratch, name) } };
+  };
+  const hostCache = withCache(host, 'cache-host');
+  if (!image) return { host, hostCache, hostImage };
   const node = node22();
   const cache = join(scratch, 'compile-cache');
   mkdirSync(cache, { recursive: true });
   const asImage = { name: `image: ${version(node)} + flags + cache`, node, flags, env: { ...env, NODE_COMPILE_CACHE: cache } };
   execFileSync(node, [...flags, CLI, 'version'], { env: { ...cleanEnv(scratch), ...asImage.env }, stdio: 'ignore' });
-  return { host, hostImage, node22: { name: `Node ${version(node)}`, node, flags: [], env: {} }, image: asImage };
+  const node22rt = { name: `Node ${version(node)}`, node, flags: [], env: {} };
+  // `watch` starts again under lite mode on Node 22 (src/cli/relaunch.ts) unless node is told either way.
+  const imageFullJit = { ...asImage, name: `${asImage.name}, --no-lite-mode`, flags: [...flags, '--no-lite-mode'] };
+  return { host, hostCache, hostImage, node22: node22rt, node22Cache: withCache(node22rt, 'cache-node22'), image: asImage, imageFullJit };
 }
 
 /** Static credentials, a region, no metadata service, no shared config: every client starts the same way. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DIALECTS, FORMAT_NAMES, LS_FORMATS, PARAMETER_TIERS, PARAMETER_TYPES } from '../config/choices';
+import { LONG_LIVED_NODE_FLAGS } from './relaunch';
 import type { World } from './world';
 
 export type Run = (task: () => Promise<number | void>) => Promise<void>;
@@ -38,7 +39,13 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--listen <host:port>', LISTEN)
     .option('--refresh-token-file <file>', TOKEN_FILE)
     .option('--ready-file <path>', READY)
-    .action((_opts: unknown, command: Command) => run(async () => (await import('./watch')).watchCommand(world, command.optsWithGlobals())));
+    .action((_opts: unknown, command: Command) =>
+      run(async () => {
+        // Before anything is logged or opened: the process starts again, in place, for the long run.
+        world.relaunch?.(LONG_LIVED_NODE_FLAGS);
+        return (await import('./watch')).watchCommand(world, command.optsWithGlobals());
+      }),
+    );
 
   program
     .command('exec')

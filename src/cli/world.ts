@@ -11,6 +11,11 @@ export interface World {
   readonly stderr?: ((line: string) => void) | undefined;
   /** Standard input, for `put -` and `delete`'s confirmation (process.stdin by default). */
   readonly stdin?: Input | undefined;
+  /**
+   * Replaces this process with the same program under node with these flags added (relaunch.ts);
+   * absent where it cannot be done (Node before 22.15) or must not (a command run in-process).
+   */
+  readonly relaunch?: ((nodeFlags: readonly string[]) => void) | undefined;
 }
 
 export interface Session {

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE } from '../support/run-cli';
+import { BUNDLE, CLI_BUNDLE } from '../support/run-cli';
 
 describe('the bundle', () => {
   it('ships the license of every package it bundles', () => {
-    const text = readFileSync(BUNDLE.replace(/ssm-render\.js$/, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    const text = readFileSync(CLI_BUNDLE.replace(/cli\.js$/, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
     for (const name of ['@aws-sdk/client-ssm', 'handlebars', 'zod', 'yaml', 'pino', 'commander', 'dotenv', 'prom-client']) {
       expect(text, name).toMatch(new RegExp(`^${name.replace('/', '\\/')}@\\d+\\.\\d+\\.\\d+ \\(`, 'm'));
     }
@@ -14,7 +14,7 @@ describe('the bundle', () => {
   });
 
   it('leaves out what the CLI never runs: the other SDK commands and waiters, and source-map', () => {
-    const modules = [...readFileSync(BUNDLE, 'utf8').matchAll(/^\/\/ (node_modules\/\S+)$/gm)].map((m) => m[1] as string);
+    const modules = [...readFileSync(CLI_BUNDLE, 'utf8').matchAll(/^\/\/ (node_modules\/\S+)$/gm)].map((m) => m[1] as string);
     const ssm = modules.filter((m) => m.startsWith('node_modules/@aws-sdk/client-ssm/dist-es/commands/'));
     expect(ssm.length).toBeGreaterThan(0);
     expect(

@@ -61,18 +61,24 @@ describe("the image's compile cache", () => {
     const built = await start(imageUser, {}, training, true);
     expect(built.code, built.stderr).toBe(0);
     expect(built.stdout).toMatch(/^ssm-render \d+\.\d+\.\d+ \(node v22\./);
-    // Node keys the cache by its version, its flags and the uid: v22.x.y-x64-<flags hash>-65532.
-    const [made, ...more] = readdirSync(cacheDir);
-    expect(more).toEqual([]);
-    expect(made).toMatch(new RegExp(`^v22\\.[\\d.]+-\\w+-[0-9a-f]+-${uid}$`));
-    const files = readdirSync(join(cacheDir, made as string));
-    expect(files.length).toBeGreaterThan(0);
-    expect(statSync(join(cacheDir, made as string, files[0] as string)).size).toBeGreaterThan(100_000);
+    // Node's own cache, of the small executable: a directory keyed by node version, flags and uid;
+    // ssm-render's, of the bundle the executable runs (src/boot/code-cache.ts): one file, 65532's.
+    const entries = readdirSync(cacheDir).sort();
+    expect(entries).toEqual([
+      expect.stringMatching(/^ssm-render-v22\.[\d.]+-x64-[0-9a-f]{16}-65532-version\.cache$/),
+      expect.stringMatching(new RegExp(`^v22\\.[\\d.]+-\\w+-[0-9a-f]+-${uid}$`)),
+    ]);
+    const bundleCache = statSync(join(cacheDir, entries[0] as string));
+    expect(bundleCache.uid).toBe(uid);
+    expect(bundleCache.mode & 0o777).toBe(0o600);
+    expect(bundleCache.size).toBeGreaterThan(100_000);
 
-    // The image starts read-only: the cache is read, accepted, and nothing is written or printed.
-    const debug = await start(imageUser, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }, [...IMAGE.entrypoint, 'version']);
+    // The image starts read-only: both caches are read and accepted, and nothing is written or printed.
+    const debug = await start(imageUser, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE', NODE_DEBUG: 'ssm-render-code-cache' }, [...IMAGE.entrypoint, 'version']);
     expect(debug.code, debug.stderr).toBe(0);
     expect(debug.stderr).toMatch(/cache for \/opt\/ssm-render\/ssm-render\.js was accepted/);
+    expect(debug.stderr).toMatch(/accepted the cache at \/opt\/ssm-render\/compile-cache\/ssm-render-v22/);
+    expect(statSync(join(cacheDir, entries[0] as string)).mtimeMs).toBe(bundleCache.mtimeMs);
     const quiet = await start(imageUser, {}, [...IMAGE.entrypoint, ...IMAGE.cmd, '--help']);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).toBe('');
@@ -80,9 +86,9 @@ describe("the image's compile cache", () => {
 
   it('is left alone under another uid (a runAsUser): node compiles as before, silently, and nothing fails', async () => {
     const other: User = { uid: 4242, gid: 4242, groups: [] };
-    const debug = await start(other, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' }, [...IMAGE.entrypoint, 'version']);
+    const debug = await start(other, { NODE_DEBUG_NATIVE: 'COMPILE_CACHE', NODE_DEBUG: 'ssm-render-code-cache' }, [...IMAGE.entrypoint, 'version']);
     expect(debug.code, debug.stderr).toBe(0);
-    expect(debug.stderr).not.toMatch(/was accepted/);
+    expect(debug.stderr).not.toMatch(/was accepted|accepted the cache/);
     const quiet = await start(other, {}, [...IMAGE.entrypoint, 'version']);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stdout).toMatch(/^ssm-render /);

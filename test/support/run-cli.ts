@@ -3,7 +3,9 @@ import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** The executable; it runs CLI_BUNDLE, the bundled CLI. */
 export const BUNDLE = resolve(__dirname, '../../dist/ssm-render.js');
+export const CLI_BUNDLE = resolve(__dirname, '../../dist/cli.js');
 
 export interface CliResult {
   readonly code: number | null;
@@ -35,6 +37,9 @@ export function bundleForAnyUser(): string {
   const copy = join(dir, 'ssm-render.js');
   copyFileSync(BUNDLE, copy);
   chmodSync(copy, 0o755);
+  // The executable runs the bundle beside it.
+  copyFileSync(CLI_BUNDLE, join(dir, 'cli.js'));
+  chmodSync(join(dir, 'cli.js'), 0o644);
   return copy;
 }
 

@@ -28,7 +28,7 @@ function copyProblem(copy: Instruction, buildStages: Set<string>, dirs: Readonly
   if (from !== undefined && !buildStages.has(from)) return `line ${copy.line}: COPY --from=${from} is not a stage of this Dockerfile`;
   for (const source of sources) {
     const fromBuild = from !== undefined;
-    const bundle = fromBuild && /\/dist\/(ssm-render\.js|THIRD-PARTY-LICENSES\.txt)$/.test(source);
+    const bundle = fromBuild && /\/dist\/(ssm-render\.js|cli\.js|THIRD-PARTY-LICENSES\.txt)$/.test(source);
     const licence = !fromBuild && /^(LICENSE|NOTICE)(\.\w+)?$/.test(source);
     const templates = !fromBuild && /^templates\/?$/.test(source);
     const emptyDir = fromBuild && /^\/staging\//.test(source) && ownedDirectory(copy, dirs);
