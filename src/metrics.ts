@@ -9,6 +9,8 @@ export interface LoopMetrics {
   notification(kind: 'command' | 'signal' | 'touch' | 'reload' | 'restart', result: 'ok' | 'failed' | 'timeout'): void;
   parameters(count: number): void;
   lastSuccess(epochMs: number): void;
+  /** Fleet mode changed: leader, following or polling (with why it polls). */
+  shareMode(mode: string, reason: string | undefined): void;
 }
 
 export const noMetrics: LoopMetrics = {
@@ -20,4 +22,5 @@ export const noMetrics: LoopMetrics = {
   notification: () => undefined,
   parameters: () => undefined,
   lastSuccess: () => undefined,
+  shareMode: () => undefined,
 };

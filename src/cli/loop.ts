@@ -68,12 +68,30 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   const clock = realClock;
   const state = new WatchState(clock.now(), config.watch.maxStaleMs);
   const stop = new AbortController();
+  const wake = new Wake();
+  const refresher = new Refresher({ config, source: opened.source, log, redactor });
+  const share =
+    config.watch.share &&
+    (await import('../share/open-share')).openShare({
+      config: config.watch.share,
+      path: config.settings.path,
+      intervalMs: config.watch.intervalMs,
+      work: { check: (signal) => refresher.refresh(signal), versions: () => refresher.versions(), follow: (v, signal) => refresher.refreshTo(v, signal) },
+      env: world.env,
+      clock,
+      log,
+      wake: () => wake.trigger(),
+      onStatus: (status) => {
+        state.share = { mode: status.mode, reason: status.reason, detail: status.detail };
+        metrics.shareMode(status.mode, status.reason);
+      },
+    });
   const deps: LoopDeps = {
-    refresher: new Refresher({ config, source: opened.source, log, redactor }),
+    refresher: share ? { refresh: share.refresh } : refresher,
     watch: config.watch,
     clock,
     stop: stop.signal,
-    wake: new Wake(),
+    wake,
     state,
     log,
     metrics,
@@ -100,6 +118,7 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
     },
     close: async () => {
       state.running = false;
+      await share?.stop();
       await readyFile?.remove();
       await server?.close();
       opened.close();

@@ -33,7 +33,22 @@ export interface WatchConfig {
   readonly maxStaleMs: number | undefined;
   /** The first retry delay after a failure; `retry/policy.ts` says how it grows. */
   readonly backoffMs: number;
+  /** Fleet mode: one pod checks versions for all, through a Lease and a ConfigMap (`share/`). */
+  readonly share?: ShareConfig | undefined;
 }
+
+export interface ShareConfig {
+  readonly kubernetes: {
+    readonly lease: string;
+    readonly configMap: string;
+    /** Followers fetch a change at a random point of this window. */
+    readonly spreadMs: number;
+    readonly leaseDurationMs: number;
+  };
+}
+
+export const DEFAULT_SPREAD_MS = 30_000;
+export const DEFAULT_LEASE_DURATION_MS = 15_000;
 
 export interface OnChangeConfig {
   readonly command: readonly string[] | undefined;
@@ -76,7 +91,22 @@ export const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
 function watchConfig(file: ConfigFile['watch'] = {}): WatchConfig {
   const intervalMs = file.interval ?? DEFAULT_INTERVAL_MS;
-  return { intervalMs, jitter: file.jitter ?? DEFAULT_JITTER, maxStaleMs: file.max_stale, backoffMs: Math.min(file.backoff ?? DEFAULT_BACKOFF_MS, intervalMs) };
+  const k8s = file.share?.kubernetes;
+  const share = k8s && {
+    kubernetes: {
+      lease: k8s.lease,
+      configMap: k8s.configmap,
+      spreadMs: k8s.spread ?? DEFAULT_SPREAD_MS,
+      leaseDurationMs: k8s.lease_duration ?? DEFAULT_LEASE_DURATION_MS,
+    },
+  };
+  return {
+    intervalMs,
+    jitter: file.jitter ?? DEFAULT_JITTER,
+    maxStaleMs: file.max_stale,
+    backoffMs: Math.min(file.backoff ?? DEFAULT_BACKOFF_MS, intervalMs),
+    share,
+  };
 }
 
 function onChangeConfig(file: ConfigFile['on_change'] = {}, baseDir: string): OnChangeConfig {

@@ -55,6 +55,12 @@ export async function createPromMetrics(): Promise<PromMetrics> {
   });
   const parameters = new client.Gauge({ name: 'ssm_render_parameters', help: 'Keys in the last good render.', registers });
   const lastSuccess = new client.Gauge({ name: 'ssm_render_last_success_timestamp_seconds', help: 'Unix time of the last good refresh.', registers });
+  const shareMode = new client.Gauge({
+    name: 'ssm_render_share_mode',
+    help: 'Fleet mode (watch.share): 1 for the mode this pod is in (leader, following, polling), with why it polls.',
+    labelNames: ['mode', 'reason'],
+    registers,
+  });
   for (const result of ['changed', 'unchanged', 'failed']) refreshes.inc({ result }, 0);
 
   return {
@@ -78,6 +84,10 @@ export async function createPromMetrics(): Promise<PromMetrics> {
       notification: (kind, result) => notifications.inc({ kind, result }),
       parameters: (count) => parameters.set(count),
       lastSuccess: (epochMs) => lastSuccess.set(epochMs / 1000),
+      shareMode: (mode, reason) => {
+        shareMode.reset();
+        shareMode.set({ mode, reason: reason ?? '' }, 1);
+      },
     },
   };
 }
