@@ -118,9 +118,10 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
     },
     close: async () => {
       state.running = false;
-      await share?.stop();
       await readyFile?.remove();
       await server?.close();
+      // Last: a leader gives its Lease up here, so another takes over without waiting out the lease.
+      await share?.stop();
       opened.close();
     },
   };

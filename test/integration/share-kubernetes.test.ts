@@ -214,6 +214,71 @@ describe('watch.share.kubernetes: three watch processes, one Lease, one ConfigMa
     }
   }, 90_000);
 
+  it('the Kubernetes API goes away: pods poll on their own (reason unreachable), then follow again when it is back', async () => {
+    const { leader, followers } = await fleet();
+    await kube.suspend();
+    try {
+      for (const pod of [leader, ...followers]) {
+        const line = await pod.cli.waitForLog(msg(/^fleet beacon: polling Parameter Store on its own/), 15_000);
+        expect(line).toMatchObject({ reason: 'unreachable' });
+      }
+      // Meanwhile each checks for itself: a rotation still reaches all three.
+      ssm.put(`${PATH}DB/PASSWORD`, `pw-2-${CANARY}`, { type: 'SecureString' });
+      for (const pod of [leader, ...followers])
+        await eventually(() => (password(pod) === `pw-2-${CANARY}` ? true : undefined), 10_000, `the rotation at ${pod.key}`);
+      expect(await readyz(followers[0] as Pod)).toMatchObject({ status: 'ready', share: { mode: 'polling', reason: 'unreachable' } });
+    } finally {
+      await kube.resume();
+    }
+    await eventually(() => [leader, ...followers].find((p) => p.cli.logs.filter(leading).length > (p === leader ? 1 : 0)), 15_000, 'a leader again');
+    await eventually(
+      async () => {
+        const modes = await Promise.all([leader, ...followers].map(async (p) => ((await readyz(p))['share'] as { mode: string }).mode));
+        return modes.sort().join() === 'following,following,leader' || undefined;
+      },
+      15_000,
+      'one leader and two followers again',
+    );
+  }, 90_000);
+
+  it('a dropped watch is reconnected without falling back, and the next rotation still arrives by the watch', async () => {
+    const { leader, followers } = await fleet();
+    await eventually(() => (kube.openWatches() >= 3 ? true : undefined), 10_000, 'three watches');
+    const watchesBefore = kube.counts()['watch configmaps'] ?? 0;
+    kube.dropWatches('destroy');
+    await eventually(
+      () => ((kube.counts()['watch configmaps'] ?? 0) >= watchesBefore + 3 && kube.openWatches() >= 3 ? true : undefined),
+      10_000,
+      'the watches again',
+    );
+    kube.dropWatches('end');
+    await eventually(
+      () => ((kube.counts()['watch configmaps'] ?? 0) >= watchesBefore + 6 && kube.openWatches() >= 3 ? true : undefined),
+      10_000,
+      'the watches again',
+    );
+    ssm.resetCounters();
+    ssm.put(`${PATH}DB/PASSWORD`, `pw-2-${CANARY}`, { type: 'SecureString' });
+    for (const pod of followers) await eventually(() => (password(pod) === `pw-2-${CANARY}` ? true : undefined), 10_000, `the rotation at ${pod.key}`);
+    for (const pod of followers) {
+      expect(callsBy(pod.key).map((r) => r.operation)).toEqual(['GetParameters']);
+      expect(pod.cli.logs.some(msg(/^fleet beacon: polling/))).toBe(false);
+    }
+    expect(kube.counts()['list configmaps'] ?? 0).toBe(0);
+    void leader;
+  }, 90_000);
+
+  it('SIGTERM to the leader gives the Lease up: another pod leads well before the lease would have expired', async () => {
+    const { leader, followers } = await fleet();
+    const holder = () => (kube.get('leases', 'apps', LEASE)?.['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity ?? '';
+    leader.cli.kill('SIGTERM');
+    const stoppedAt = performance.now();
+    expect((await leader.cli.exited).code).toBe(0);
+    await eventually(() => followers.find((p) => holder().startsWith(`${p.key}_`)), 10_000, 'a new holder');
+    // The retry period is 400 ms; without the release the lease would run 3 s from the last renewal.
+    expect(performance.now() - stoppedAt).toBeLessThan(2_500);
+  }, 90_000);
+
   it('the ConfigMap does not move for 3 intervals (the leader cannot write it): followers poll on their own', async () => {
     kube.inject({ kind: 'forbidden', verb: 'update', resource: 'configmaps' });
     const { followers } = await fleet();
