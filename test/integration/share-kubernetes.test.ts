@@ -289,3 +289,32 @@ describe('watch.share.kubernetes: three watch processes, one Lease, one ConfigMa
     }
   }, 90_000);
 });
+
+describe('watch.share.kubernetes over https', () => {
+  it("verifies the API server against the kubeconfig's CA, leads alone and publishes; another CA is refused and the pod polls", async () => {
+    const secure = await startFakeKube({ https: true, namespaces: ['apps'] });
+    const impostor = await startFakeKube({ https: true, namespaces: ['apps'] });
+    try {
+      secure.put('configmaps', 'apps', { metadata: { name: CONFIGMAP } });
+      const good = writeKubeconfig(secure, root.path('secure-kubeconfig'), { namespace: 'apps' });
+      const pod = startPod('AKIDPODS', { KUBECONFIG: good });
+      await pod.cli.waitForLog(leading, 20_000);
+      await eventually(
+        () => (secure.get('configmaps', 'apps', CONFIGMAP)?.['data'] as Record<string, string> | undefined)?.['sha256'],
+        15_000,
+        'a publication',
+      );
+      expect(secure.calls().every((c) => c.status !== 401)).toBe(true);
+
+      // A kubeconfig naming the impostor's URL with the real server's CA: TLS verification fails.
+      const wrong = writeKubeconfig({ ...impostor, ca: secure.ca }, root.path('wrong-kubeconfig'), { namespace: 'apps' });
+      const refused = startPod('AKIDPODW', { KUBECONFIG: wrong });
+      const line = await refused.cli.waitForLog(msg(/^fleet beacon: polling Parameter Store on its own/), 15_000);
+      expect(line).toMatchObject({ reason: 'unreachable' });
+      expect(impostor.calls()).toEqual([]);
+    } finally {
+      await secure.close();
+      await impostor.close();
+    }
+  }, 90_000);
+});
