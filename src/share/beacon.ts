@@ -42,7 +42,8 @@ function faultOf(error: unknown, what: string): { reason: FallbackReason; detail
 
 const HINTS: Record<FallbackReason, string> = {
   unreachable: 'check that the pod reaches the Kubernetes API (network policy, KUBERNETES_SERVICE_HOST)',
-  forbidden: "grant the pod's service account the Role in examples/kubernetes (get/update on the Lease, get/watch/update on the ConfigMap)",
+  forbidden:
+    "grant the pod's service account the Role of examples/kubernetes/fleet/rbac.yaml (get/update on the Lease, get/watch/update on the ConfigMap) and create both objects (beacon.yaml there)",
   stale: "check the leader pod's log: it checks Parameter Store and writes the ConfigMap once per interval",
   unreadable: 'the ConfigMap holds something other than what ssm-render writes; delete its data and the leader rewrites it',
   mismatch: 'pods sharing one Lease and ConfigMap must render the same path: give each app its own lease and configmap names',

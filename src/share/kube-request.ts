@@ -72,7 +72,14 @@ export async function kubeRequest<T>(conn: KubeConnection, req: KubeRequest): Pr
     throw new KubeApiError(`${req.method} ${req.path}: the answer broke off (${(error as Error).message})`, 0, 'BrokenAnswer');
   }
   const status = res.statusCode ?? 0;
-  if (status >= 200 && status < 300) return JSON.parse(text) as T;
+  if (status >= 200 && status < 300) {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // JSON.parse's message quotes the text: say only what was wrong.
+      throw new KubeApiError(`${req.method} ${req.path}: the answer is not JSON`, 0, 'NotJson');
+    }
+  }
   let reason = `HTTP${status}`;
   let message = '';
   try {

@@ -37,7 +37,13 @@ export async function watchConfigMap(
         const line = buffered.slice(0, newline).trim();
         buffered = buffered.slice(newline + 1);
         if (line === '') continue;
-        const event = JSON.parse(line) as { type: string; object: ConfigMap & { code?: number } };
+        let event: { type: string; object: ConfigMap & { code?: number } };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          // JSON.parse's message quotes the line: say only what was wrong.
+          throw new KubeApiError(`watch ${name}: an event is not JSON`, 0, 'WatchDropped');
+        }
         if (event.type === 'ERROR') {
           if (event.object.code === 410) end = 'expired';
           else throw new KubeApiError(`watch ${name}: error event ${event.object.code ?? ''}`, event.object.code ?? 0, 'WatchError');
