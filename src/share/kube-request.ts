@@ -56,7 +56,7 @@ export function openRequest(conn: KubeConnection, req: KubeRequest): Promise<Inc
   });
 }
 
-async function readAll(res: IncomingMessage): Promise<string> {
+export async function readAll(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -72,14 +72,17 @@ export async function kubeRequest<T>(conn: KubeConnection, req: KubeRequest): Pr
     throw new KubeApiError(`${req.method} ${req.path}: the answer broke off (${(error as Error).message})`, 0, 'BrokenAnswer');
   }
   const status = res.statusCode ?? 0;
-  if (status >= 200 && status < 300) {
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      // JSON.parse's message quotes the text: say only what was wrong.
-      throw new KubeApiError(`${req.method} ${req.path}: the answer is not JSON`, 0, 'NotJson');
-    }
+  if (status < 200 || status >= 300) throw statusError(req, status, text);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    // JSON.parse's message quotes the text: say only what was wrong.
+    throw new KubeApiError(`${req.method} ${req.path}: the answer is not JSON`, 0, 'NotJson');
   }
+}
+
+/** The error for an answer other than 2xx, with the reason and message of its Status object when it is one. */
+export function statusError(req: Pick<KubeRequest, 'method' | 'path'>, status: number, text: string): KubeApiError {
   let reason = `HTTP${status}`;
   let message = '';
   try {
@@ -89,5 +92,5 @@ export async function kubeRequest<T>(conn: KubeConnection, req: KubeRequest): Pr
   } catch {
     // Not a Status object (a proxy's page): the HTTP status says enough.
   }
-  throw new KubeApiError(`${req.method} ${req.path}: ${status} ${reason}${message ? ` (${message})` : ''}`, status, reason);
+  return new KubeApiError(`${req.method} ${req.path.split('?')[0]}: ${status} ${reason}${message ? ` (${message})` : ''}`, status, reason);
 }

@@ -1,6 +1,6 @@
 import type { KubeConnection } from './kube-connection';
 import type { ConfigMap } from './kube-objects';
-import { KubeApiError, kubeRequest, openRequest } from './kube-request';
+import { KubeApiError, openRequest, readAll, statusError } from './kube-request';
 
 export type WatchEnd = 'ended' | 'expired';
 
@@ -21,12 +21,7 @@ export async function watchConfigMap(
   const query = new URLSearchParams({ watch: 'true', fieldSelector: `metadata.name=${name}`, resourceVersion, timeoutSeconds: '300' });
   const path = `/api/v1/namespaces/${encodeURIComponent(conn.namespace)}/configmaps?${query}`;
   const res = await openRequest(conn, { method: 'GET', path, signal, timeoutMs: 330_000 });
-  if (res.statusCode !== 200) {
-    res.resume();
-    // Let kubeRequest word the refusal the same way as any other call.
-    await kubeRequest(conn, { method: 'GET', path, signal, timeoutMs: 10_000 });
-    throw new KubeApiError(`watch ${name}: HTTP ${res.statusCode}`, res.statusCode ?? 0, 'WatchRefused');
-  }
+  if (res.statusCode !== 200) throw statusError({ method: 'GET', path }, res.statusCode ?? 0, await readAll(res).catch(() => ''));
   let buffered = '';
   let end: WatchEnd = 'ended';
   try {

@@ -279,6 +279,18 @@ describe('watch.share.kubernetes: three watch processes, one Lease, one ConfigMa
     expect(performance.now() - stoppedAt).toBeLessThan(2_500);
   }, 90_000);
 
+  it('RBAC forbids watching the ConfigMap: followers poll (forbidden) and name the Role to grant; the leader keeps leading', async () => {
+    kube.inject({ kind: 'forbidden', verb: 'watch', resource: 'configmaps' });
+    const { leader, followers } = await fleet();
+    for (const pod of followers) {
+      const line = await pod.cli.waitForLog(msg(/^fleet beacon: polling Parameter Store on its own/), 15_000);
+      expect(line).toMatchObject({ reason: 'forbidden' });
+      expect(String(line['msg'])).toContain('403 Forbidden');
+      expect(String(line['hint'])).toContain('examples/kubernetes/fleet/rbac.yaml');
+    }
+    expect(await readyz(leader)).toMatchObject({ share: { mode: 'leader' } });
+  }, 90_000);
+
   it('the ConfigMap does not move for 3 intervals (the leader cannot write it): followers poll on their own', async () => {
     kube.inject({ kind: 'forbidden', verb: 'update', resource: 'configmaps' });
     const { followers } = await fleet();
