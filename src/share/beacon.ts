@@ -32,6 +32,9 @@ export interface BeaconDeps {
   readonly onStatus?: ((status: BeaconStatus) => void) | undefined;
 }
 
+/** How long stop() waits for the loops and the release: under the CLI's stop deadline (900 ms). */
+const STOP_WAIT_MS = 500;
+
 function faultOf(error: unknown, what: string): { reason: FallbackReason; detail: string } {
   if (error instanceof KubeApiError) {
     const fault = error.fault;
@@ -72,6 +75,8 @@ export class Beacon {
   }
 
   status(): BeaconStatus {
+    // A leader whose renewals stopped (a call hanging, the API gone) stops at the renew deadline, not at its next try.
+    if (!this.deps.election.isLeader()) this.state.notLeader();
     return this.state.evaluate();
   }
 
@@ -84,11 +89,19 @@ export class Beacon {
     this.loops = [this.electionLoop(), this.followLoop()];
   }
 
-  /** Stops both loops; a leader gives the lease up so another takes over without waiting out the lease. */
+  /**
+   * Stops both loops; a leader gives the lease up so another takes over without waiting out the
+   * lease. Bounded: a call hanging on an unreachable API must not hold the process's stop
+   * (the CLI ends within its own stop deadline anyway), so after STOP_WAIT_MS it returns regardless.
+   */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled(this.loops);
-    await this.deps.election.release().catch(() => undefined);
+    const settled = Promise.allSettled(this.loops)
+      .then(() => this.deps.election.release())
+      .catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** As leader, after a check: writes the versions (names and versions only) with the check's time. */

@@ -184,3 +184,19 @@ describe('Beacon', () => {
     expect(beacon.status().mode).toBe('following');
   });
 });
+
+describe('Beacon leadership', () => {
+  it('a leader whose renewals hang stops leading at the renew deadline, before anyone may take over', async () => {
+    const { kube, clock, beacon } = setup();
+    beacon.start();
+    await flush();
+    expect(beacon.status().mode).toBe('leader');
+    // From now on every Lease call hangs.
+    kube.objects.getLease = () => new Promise(() => undefined);
+    await clock.advance(2_000);
+    await flush();
+    expect(beacon.status().mode).toBe('leader');
+    await clock.advance(8_000); // 10 s (the renew deadline) since the last renewal
+    expect(beacon.status().mode).toBe('following');
+  });
+});
