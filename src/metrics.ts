@@ -15,6 +15,8 @@ export interface LoopMetrics {
   parameters(count: number): void;
   lastSuccess(epochMs: number): void;
   refreshRequest(result: RefreshRequestResult): void;
+  /** Fleet mode changed: leader, following or polling (with why it polls). */
+  shareMode(mode: string, reason: string | undefined): void;
 }
 
 export const noMetrics: LoopMetrics = {
@@ -28,4 +30,5 @@ export const noMetrics: LoopMetrics = {
   parameters: () => undefined,
   lastSuccess: () => undefined,
   refreshRequest: () => undefined,
+  shareMode: () => undefined,
 };

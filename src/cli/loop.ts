@@ -88,8 +88,25 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   const stop = new AbortController();
   const wake = new Wake();
   const requests = options.listen !== undefined ? new RefreshRequests(wake) : undefined;
+  const refresher = new Refresher({ config, source: opened.source, log, redactor });
+  const share =
+    config.watch.share &&
+    (await import('../share/open-share')).openShare({
+      config: config.watch.share,
+      path: config.settings.path,
+      intervalMs: config.watch.intervalMs,
+      work: { check: (signal) => refresher.refresh(signal), versions: () => refresher.versions(), follow: (v, signal) => refresher.refreshTo(v, signal) },
+      env: world.env,
+      clock,
+      log,
+      wake: () => wake.trigger(),
+      onStatus: (status) => {
+        state.share = { mode: status.mode, reason: status.reason, detail: status.detail };
+        metrics.shareMode(status.mode, status.reason);
+      },
+    });
   const deps: LoopDeps = {
-    refresher: new Refresher({ config, source: opened.source, log, redactor }),
+    refresher: share ? { refresh: share.refresh } : refresher,
     watch: config.watch,
     clock,
     stop: stop.signal,
@@ -140,6 +157,8 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
       await new Promise((done) => setImmediate(done));
       await readyFile?.remove();
       await server?.close();
+      // Last: a leader gives its Lease up here, so another takes over without waiting out the lease.
+      await share?.stop();
       opened.close();
     },
   };

@@ -50,7 +50,22 @@ export interface WatchConfig {
   readonly backoffMs: number;
   /** Every this many refreshes the path is listed (new and deleted names); between, known names are checked by name. */
   readonly discoveryInterval: number;
+  /** Fleet mode: one pod checks versions for all, through a Lease and a ConfigMap (`share/`). */
+  readonly share?: ShareConfig | undefined;
 }
+
+export interface ShareConfig {
+  readonly kubernetes: {
+    readonly lease: string;
+    readonly configMap: string;
+    /** Followers fetch a change at a random point of this window. */
+    readonly spreadMs: number;
+    readonly leaseDurationMs: number;
+  };
+}
+
+export const DEFAULT_SPREAD_MS = 30_000;
+export const DEFAULT_LEASE_DURATION_MS = 15_000;
 
 export interface OnChangeConfig {
   readonly command: readonly string[] | undefined;
@@ -97,12 +112,22 @@ export const DEFAULT_DISCOVERY_INTERVAL = 10;
 
 function watchConfig(file: ConfigFile['watch'] = {}): WatchConfig {
   const intervalMs = file.interval ?? DEFAULT_INTERVAL_MS;
+  const k8s = file.share?.kubernetes;
+  const share = k8s && {
+    kubernetes: {
+      lease: k8s.lease,
+      configMap: k8s.configmap,
+      spreadMs: k8s.spread ?? DEFAULT_SPREAD_MS,
+      leaseDurationMs: k8s.lease_duration ?? DEFAULT_LEASE_DURATION_MS,
+    },
+  };
   return {
     intervalMs,
     jitter: file.jitter ?? DEFAULT_JITTER,
     maxStaleMs: file.max_stale,
     backoffMs: Math.min(file.backoff ?? DEFAULT_BACKOFF_MS, intervalMs),
     discoveryInterval: file.discovery_interval ?? DEFAULT_DISCOVERY_INTERVAL,
+    share,
   };
 }
 

@@ -121,8 +121,24 @@ const signal = oneOf(SIGNALS, `a signal name: ${SIGNALS.join(', ')}`);
 const FRACTION = 'a fraction between 0 and 1, such as 0.1';
 const REFRESHES = 'a whole number of refreshes from 1 to 1000, such as 10';
 
+// A Kubernetes object name (DNS subdomain): lower-case letters, digits, `-` and `.`, at most 253.
+const OBJECT_NAME = 'a Kubernetes object name such as `ssm-render-app` (lower-case letters, digits, `-`, `.`)';
+const objectName = z
+  .string({ error: OBJECT_NAME })
+  .check(z.maxLength(253, { error: OBJECT_NAME }), z.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: OBJECT_NAME }));
+
+const share = z.strictObject({
+  kubernetes: z.strictObject({
+    lease: objectName,
+    configmap: objectName,
+    spread: z.optional(duration(ANY_DURATION)),
+    lease_duration: z.optional(duration(CALL_SPACING)),
+  }),
+});
+
 const watch = z.strictObject({
   interval: z.optional(duration(CALL_SPACING)),
+  share: z.optional(share),
   jitter: z.optional(z.number({ error: FRACTION }).check(z.gte(0, { error: FRACTION }), z.lte(1, { error: FRACTION }))),
   max_stale: z.optional(duration(POSITIVE_DURATION)),
   backoff: z.optional(duration(CALL_SPACING)),

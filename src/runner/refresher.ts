@@ -4,6 +4,7 @@ import { isSecretsManagerReference } from '../parameter-naming';
 import type { Parameter, ParameterSource } from '../source/types';
 import { fingerprintFiles } from './fingerprint';
 import { isDiscovery, pathVersions } from './path-versions';
+import { followPlan } from './follow-plan';
 import { renderOnce, type RenderOutcome } from './render-once';
 
 export type RefreshResult = { readonly kind: 'unchanged' } | { readonly kind: 'rendered'; readonly outcome: RenderOutcome };
@@ -63,7 +64,7 @@ export class Refresher {
 
   async refresh(signal?: AbortSignal): Promise<RefreshResult> {
     const { config } = this.deps;
-    const inputFiles = [...config.defaults.yamlFiles, ...config.defaults.jsonFiles, ...config.templates.flatMap((t) => (t.source ? [t.source] : []))];
+    const inputFiles = inputFilesOf(config);
     const destinations = config.templates.map((t) => t.destination);
     const known = this.known;
     const inputs = await fingerprintFiles(inputFiles);
@@ -116,9 +117,59 @@ export class Refresher {
     return result;
   }
 
+  /**
+   * Every parameter of the last good render with its version (never a value), for a fleet leader to
+   * publish; Secrets Manager references carry no useful version and are left out. Undefined before
+   * the first render.
+   */
+  versions(): Map<string, number> | undefined {
+    const known = this.known;
+    if (known === undefined) return undefined;
+    const versions = new Map<string, number>();
+    for (const [name, p] of known.byPath) versions.set(name, p.version);
+    for (const [name, p] of known.named) if (!isSecretsManagerReference(name)) versions.set(name, p.version);
+    return versions;
+  }
+
+  /**
+   * A fleet follower's refresh: the leader published `published` (name -> version, from its own
+   * check), so this process lists nothing and fetches, decrypted under its own identity, only the
+   * names whose version moved (and new ones); names gone from under the path are dropped. Secrets
+   * Manager references are fetched as on every refresh. Before the first render, a full refresh.
+   */
+  async refreshTo(published: ReadonlyMap<string, number> | undefined, signal?: AbortSignal): Promise<RefreshResult> {
+    const known = this.known;
+    if (known === undefined) return this.refresh(signal);
+    const { config, source } = this.deps;
+    const plan = followPlan(config, known, published);
+    const inputs = await fingerprintFiles(inputFilesOf(config));
+    const destinations = config.templates.map((t) => t.destination);
+    if (
+      plan.fetch.length === 0 &&
+      plan.references.length === 0 &&
+      !plan.removed &&
+      inputs === known.inputs &&
+      (await fingerprintFiles(destinations)) === known.outputs
+    ) {
+      return { kind: 'unchanged' };
+    }
+    const asked = [...plan.fetch, ...plan.references];
+    const fresh = asked.length > 0 ? await source.byNames(asked, { decrypt: true, signal }) : new Map<string, Parameter>();
+    const byPath = plan.listed.map((n) => fresh.get(n) ?? (known.byPath.get(n) as Parameter));
+    const named = new Map<string, Parameter>();
+    for (const [n, p] of known.named) named.set(n, fresh.get(n) ?? p);
+    const outcome = await this.render(snapshot(byPath, named, source), signal);
+    this.known = { byPath: byName(byPath), named, inputs, outputs: await fingerprintFiles(destinations) };
+    return { kind: 'rendered', outcome };
+  }
+
   private render(source: ParameterSource, signal: AbortSignal | undefined): Promise<RenderOutcome> {
     return renderOnce({ config: this.deps.config, source, log: this.deps.log, redactor: this.deps.redactor, signal });
   }
+}
+
+function inputFilesOf(config: Config): string[] {
+  return [...config.defaults.yamlFiles, ...config.defaults.jsonFiles, ...config.templates.flatMap((t) => (t.source ? [t.source] : []))];
 }
 
 function byName(parameters: readonly Parameter[]): Map<string, Parameter> {

@@ -9,6 +9,8 @@ export class WatchState {
   checkFailure: string | undefined;
   parameters = 0;
   running = true;
+  /** Fleet mode (`watch.share`): leading, following, or polling on its own and why; /readyz shows it. */
+  share: { readonly mode: string; readonly reason?: string | undefined; readonly detail?: string | undefined } | undefined;
   /** Updated whenever the loop does anything; a loop that stops ticking is not alive. */
   lastTick: number;
 

@@ -68,6 +68,12 @@ export async function createPromMetrics(): Promise<PromMetrics> {
     labelNames: ['result'],
     registers,
   });
+  const shareMode = new client.Gauge({
+    name: 'ssm_render_share_mode',
+    help: 'Fleet mode (watch.share): 1 for the mode this pod is in (leader, following, polling), with why it polls.',
+    labelNames: ['mode', 'reason'],
+    registers,
+  });
   for (const result of ['changed', 'unchanged', 'failed']) refreshes.inc({ result }, 0);
   const answers: readonly RefreshRequestResult[] = ['changed', 'unchanged', 'failed', 'accepted', 'stopped', 'unauthorized', 'forbidden'];
   for (const result of answers) refreshRequests.inc({ result }, 0);
@@ -95,6 +101,10 @@ export async function createPromMetrics(): Promise<PromMetrics> {
       parameters: (count) => parameters.set(count),
       lastSuccess: (epochMs) => lastSuccess.set(epochMs / 1000),
       refreshRequest: (result) => refreshRequests.inc({ result }),
+      shareMode: (mode, reason) => {
+        shareMode.reset();
+        shareMode.set({ mode, reason: reason ?? '' }, 1);
+      },
     },
   };
 }

@@ -12,7 +12,7 @@ import { obj, readRepoFile, yamlDocuments, type Json } from './support/repo';
 // two patterns need (support/kubernetes-checks.ts). The init pattern runs for real in
 // test/integration/pod.test.ts.
 const DIR = 'examples/kubernetes';
-const OVERLAYS = ['examples/kubernetes/init-container', 'examples/kubernetes/sidecar'];
+const OVERLAYS = ['examples/kubernetes/init-container', 'examples/kubernetes/sidecar', 'examples/kubernetes/fleet'];
 const WORKDIR = imageSpec(parseDockerfile(readRepoFile('Dockerfile'))).workdir ?? '';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -33,6 +33,12 @@ describe('Kubernetes examples', () => {
   it('are valid objects of the Kubernetes API (schema, then unknown fields)', () => {
     expect(all.map((m) => `${String(m.doc['kind'])} ${m.where}`)).toEqual([
       'ServiceAccount examples/kubernetes/base/serviceaccount.yaml',
+      'Lease examples/kubernetes/fleet/beacon.yaml',
+      'ConfigMap examples/kubernetes/fleet/beacon.yaml',
+      'ConfigMap examples/kubernetes/fleet/configmap.yaml',
+      'Deployment examples/kubernetes/fleet/deployment.yaml',
+      'Role examples/kubernetes/fleet/rbac.yaml',
+      'RoleBinding examples/kubernetes/fleet/rbac.yaml',
       'ConfigMap examples/kubernetes/init-container/configmap.yaml',
       'Deployment examples/kubernetes/init-container/deployment.yaml',
       'ConfigMap examples/kubernetes/sidecar/configmap.yaml',
@@ -43,9 +49,9 @@ describe('Kubernetes examples', () => {
   });
 
   it('are each part of a kustomization, whose resources all exist', () => {
-    expect(kustomizations).toEqual(['examples/kubernetes/base', ...OVERLAYS]);
+    expect(kustomizations.sort()).toEqual(['examples/kubernetes/base', ...OVERLAYS].sort());
     const problems: string[] = [];
-    const used = new Set(kustomizations.flatMap((k) => kustomizationManifests(k, problems).map((m) => m.where)));
+    const used = new Set(kustomizations.flatMap((k) => kustomizationManifests(k, problems).map((m) => m.where.replace(/#\d+$/, ''))));
     expect(problems).toEqual([]);
     expect(files.filter((f) => !used.has(f))).toEqual([]);
   });
@@ -131,7 +137,8 @@ describe('Kubernetes examples', () => {
     const out = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
     expect(out.status, out.stderr).toBe(0);
     const rendered = yamlDocuments(out.stdout).map((doc, i) => ({ where: `${dir}#${i}`, doc }));
-    expect(rendered.map((m) => m.doc['kind']).sort()).toEqual(['ConfigMap', 'Deployment', 'ServiceAccount']);
+    const beacon = dir.endsWith('/fleet') ? ['ConfigMap', 'Lease', 'Role', 'RoleBinding'] : [];
+    expect(rendered.map((m) => m.doc['kind']).sort()).toEqual(['ConfigMap', 'Deployment', 'ServiceAccount', ...beacon].sort());
     expect(rendered.flatMap(schemaProblems)).toEqual([]);
     expect(unknownFieldProblems(rendered)).toEqual([]);
   });
