@@ -7,6 +7,11 @@ import { isDiscovery, pathVersions } from './path-versions';
 import { followPlan } from './follow-plan';
 import { renderOnce, type RenderOutcome } from './render-once';
 
+export interface RefreshOptions {
+  /** List the path now, whatever `watch.discovery_interval` says (a requested refresh: a new name should show at once). */
+  readonly discover?: boolean | undefined;
+}
+
 export type RefreshResult = { readonly kind: 'unchanged' } | { readonly kind: 'rendered'; readonly outcome: RenderOutcome };
 
 /** What the last good render was made of: enough to tell, cheaply, whether anything changed since. */
@@ -62,7 +67,7 @@ export class Refresher {
 
   constructor(private readonly deps: RefresherDeps) {}
 
-  async refresh(signal?: AbortSignal): Promise<RefreshResult> {
+  async refresh(signal?: AbortSignal, options: RefreshOptions = {}): Promise<RefreshResult> {
     const { config } = this.deps;
     const inputFiles = inputFilesOf(config);
     const destinations = config.templates.map((t) => t.destination);
@@ -80,7 +85,13 @@ export class Refresher {
 
     // Local dev mode reads no account: listing its values costs nothing, so every refresh lists.
     const every = config.settings.local.value ? 1 : config.watch.discoveryInterval;
-    const current = await pathVersions(source, config.settings.path, known.byPath.keys(), isDiscovery(this.sinceListing, every), signal);
+    const current = await pathVersions(
+      source,
+      config.settings.path,
+      known.byPath.keys(),
+      options.discover === true || isDiscovery(this.sinceListing, every),
+      signal,
+    );
     const listing = current.parameters;
     const named = await this.namedVersions(source, known, signal);
     const pathChanged = listing.length !== known.byPath.size || listing.some((p) => !sameVersion(known.byPath.get(p.name), p));

@@ -8,7 +8,7 @@ import { CALL_SPACING } from '../config/duration';
 import { deadline } from './deadline';
 import type { LoopMetrics } from '../metrics';
 import { CheckFailedError } from '../output/check/check-error';
-import type { RefreshResult } from './refresher';
+import type { RefreshOptions, RefreshResult } from './refresher';
 import type { RefreshRequests, RequestedOutcome } from './refresh-requests';
 import type { RenderOutcome } from './render-once';
 import type { CallStats } from './stats';
@@ -16,7 +16,7 @@ import type { Wake } from './wake';
 import type { WatchState } from './watch-state';
 
 export interface LoopDeps {
-  readonly refresher: { refresh(signal?: AbortSignal): Promise<RefreshResult> };
+  readonly refresher: { refresh(signal?: AbortSignal, options?: RefreshOptions): Promise<RefreshResult> };
   readonly watch: WatchConfig;
   readonly clock: Clock;
   /** Aborted by SIGTERM/SIGINT: every wait and every request ends. */
@@ -134,7 +134,8 @@ export async function refreshCycle(
   const calls = deps.stats?.total() ?? 0;
   const decryptions = deps.stats?.decryptions ?? 0;
   try {
-    const result = await deps.refresher.refresh(deps.stop);
+    // Whoever POSTs /refresh has usually just written a parameter, maybe a new one: list the path.
+    const result = await deps.refresher.refresh(deps.stop, { discover: reason === 'request' });
     const durationMs = Math.round(performance.now() - started);
     if (result.kind === 'unchanged') {
       recordSuccessTimes(deps);

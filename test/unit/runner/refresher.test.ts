@@ -170,6 +170,21 @@ describe('Refresher between discoveries (watch.discovery_interval)', () => {
     expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nNEW='n1'\n");
   });
 
+  it('a requested refresh (discover) lists the path at once, so a name added just before shows, and restarts the count', async () => {
+    const store = new Map<string, Parameter>();
+    put(store, '/P/E/A', 'a1');
+    const { refresher, asked } = await setup(store, 10);
+    await refresher.refresh();
+    put(store, '/P/E/NEW', 'n1');
+    asked.length = 0;
+    expect((await refresher.refresh(undefined, { discover: true })).kind).toBe('rendered');
+    expect(asked[0]).toEqual(listing);
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nNEW='n1'\n");
+    asked.length = 0;
+    await refresher.refresh();
+    expect(asked).toEqual([byName(['/P/E/A', '/P/E/NEW'])]);
+  });
+
   it('a failed discovery refresh is tried again as a discovery', async () => {
     const store = new Map<string, Parameter>();
     put(store, '/P/E/A', 'a1');

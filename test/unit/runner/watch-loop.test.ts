@@ -258,6 +258,7 @@ describe('watchLoop: refreshes asked for over HTTP', () => {
   async function asked(results: Array<RefreshResult | Error>, during: Array<(() => void) | undefined> = []) {
     const { deps: base, sleeps } = await recorded([], () => 0.5);
     const reasons: string[] = [];
+    const discovered: boolean[] = [];
     const requests = new RefreshRequests(base.wake);
     let i = 0;
     const deps: LoopDeps = {
@@ -265,7 +266,8 @@ describe('watchLoop: refreshes asked for over HTTP', () => {
       requests,
       log: { ...base.log, debug: (fields: { reason?: string }) => void reasons.push(String(fields.reason)) } as unknown as LoopDeps['log'],
       refresher: {
-        refresh: async () => {
+        refresh: async (_signal, options) => {
+          discovered.push(options?.discover === true);
           const n = i++;
           during[n]?.();
           const result = results[n] ?? { kind: 'unchanged' };
@@ -274,7 +276,7 @@ describe('watchLoop: refreshes asked for over HTTP', () => {
         },
       },
     };
-    return { deps, requests, sleeps, refreshes: () => i, reasons };
+    return { deps, requests, sleeps, refreshes: () => i, reasons, discovered };
   }
 
   it('a request cuts the wait short, and its refresh answers with the files it changed, after on_change ran', async () => {
@@ -305,11 +307,13 @@ describe('watchLoop: refreshes asked for over HTTP', () => {
   });
 
   it('a request waiting when the wait ends needs no spacing when the last refresh is long past', async () => {
-    const { deps, requests, sleeps, reasons } = await asked([]);
+    const { deps, requests, sleeps, reasons, discovered } = await asked([]);
     const ticket = requests.request();
     await watchLoop(deps, async () => undefined, 1);
     expect(sleeps).toEqual([]);
     expect(reasons).toEqual(['request']);
+    // Whoever asks has usually just written a parameter, maybe a new one: the path is listed.
+    expect(discovered).toEqual([true]);
     expect(await ticket.done).toEqual({ status: 'unchanged' });
   });
 
@@ -323,10 +327,11 @@ describe('watchLoop: refreshes asked for over HTTP', () => {
   });
 
   it('a timer refresh reports to nobody, and a SIGHUP alone is a signal, not a request', async () => {
-    const { deps, requests, reasons } = await asked([]);
+    const { deps, requests, reasons, discovered } = await asked([]);
     deps.wake.trigger();
-    await watchLoop(deps, async () => undefined, 1);
-    expect(reasons).toEqual(['signal']);
+    await watchLoop(deps, async () => undefined, 2);
+    expect(reasons).toEqual(['signal', 'timer']);
+    expect(discovered).toEqual([false, false]);
     expect(requests.waiting).toBe(false);
   });
 });
