@@ -7,6 +7,17 @@ import { AUTO, PARTIAL, VERBATIM } from './transform';
 const { SafeString } = Handlebars;
 type Safe = InstanceType<typeof SafeString>;
 
+/**
+ * A missing key is noted and the template runs on (the key writes nothing), so that one error can
+ * name every missing key of the template; nothing rendered is kept once one is missing.
+ */
+function noteMissing(problem: TemplateProblem, options: HelperOptions): void {
+  const seen = options.data?.[MISSING_KEYS] as TemplateProblem[] | undefined;
+  if (seen === undefined) throw problem;
+  seen.push(problem);
+}
+/** Where a run's missing keys are gathered, in the template's `@data`. */
+export const MISSING_KEYS = 'missingKeys';
 const missing = (options: HelperOptions) => new TemplateProblem(`Missing key \`${sourceOf(options)}\``, lineOf(options), 'missing');
 
 /**
@@ -30,7 +41,10 @@ function requireValue(value: unknown, options: HelperOptions | undefined): asser
 /** A single value, or an error naming what the template asked for. */
 function single(value: unknown, options: HelperOptions): string {
   requireValue(value, options);
-  if (value === undefined || value === null) throw missing(options);
+  if (value === undefined || value === null) {
+    noteMissing(missing(options), options);
+    return '';
+  }
   if (value instanceof SafeString) return value.toString();
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -95,7 +109,8 @@ export const HELPERS = {
   required(value: unknown, options: HelperOptions): unknown {
     requireValue(value, options);
     if (value === undefined || value === null || value === '') {
-      throw new TemplateProblem(`Required key \`${sourceOf(options)}\` is missing or empty`, lineOf(options), 'missing');
+      noteMissing(new TemplateProblem(`Required key \`${sourceOf(options)}\` is missing or empty`, lineOf(options), 'missing'), options);
+      return '';
     }
     return value;
   },

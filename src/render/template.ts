@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import type { EscapeName } from '../config/language';
 import { RenderError } from '../errors';
 import type { Escaper } from './escape';
-import { createHandlebars, FINISHED_HELPERS, OUR_HELPERS } from './helpers';
+import { createHandlebars, FINISHED_HELPERS, MISSING_KEYS, OUR_HELPERS } from './helpers';
 import { TemplateProblem } from './problem';
 import { rewriteTemplate } from './transform';
 
@@ -55,6 +55,15 @@ function problemError(error: TemplateProblem, file: string): RenderError {
   return new TemplateSyntaxError(message);
 }
 
+/** Every key a run found missing, in one error: `Missing key \`A\` in FILE line 2; Missing key \`B\` in FILE line 5`. */
+function missingKeysError(problems: readonly TemplateProblem[], file: string): RenderError {
+  const first = problemError(problems[0] as TemplateProblem, file);
+  // A key missing inside a loop is missing once a pass: name it once a line.
+  const each = [...new Set(problems.map((p) => `${p.message} in ${where(file, p.line)}`))];
+  if (each.length === 1) return first;
+  return new MissingKeyError(`${each.length} keys are missing: ${each.join('; ')}`, { hint: first.hint });
+}
+
 function compileError(error: unknown, file: string): RenderError {
   if (error instanceof TemplateProblem) return problemError(error, file);
   // Handlebars' parse and compile messages quote the template (never a value): keep the first and the last line.
@@ -95,10 +104,15 @@ export function compileTemplate(source: string, file: string, language: EscapeNa
     throw compileError(error, file);
   }
   return (context) => {
+    const missing: TemplateProblem[] = [];
+    let text: string;
     try {
-      return run(context, { ...RUN_OPTIONS, data: { escaper: { escape, language } } });
+      text = run(context, { ...RUN_OPTIONS, data: { escaper: { escape, language }, [MISSING_KEYS]: missing } });
     } catch (error) {
-      throw runError(error, file);
+      // A key missing before the failure is the likelier cause: say that first.
+      throw missing.length > 0 ? missingKeysError(missing, file) : runError(error, file);
     }
+    if (missing.length > 0) throw missingKeysError(missing, file);
+    return text;
   };
 }

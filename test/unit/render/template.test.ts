@@ -68,6 +68,23 @@ describe('templates', () => {
     expect(failure(() => render('\n\n{{{raw GONE}}}', 'none', {})).message).toBe('Missing key `GONE` in app.tpl line 3');
   });
 
+  it('names every missing key of a template in one error, each once a line, in the order they come', () => {
+    const e = failure(() =>
+      render('A={{A}}\nB={{B}}\n{{#each (list L)}}{{GONE}}{{/each}}\nC={{required C}}\nD={{raw D}}\n', 'dotenv', { A: 'a' }, [
+        { key: 'L', value: 'x,y', type: 'StringList', layer: 'parameter-store', origin: '/P/S/L' },
+      ]),
+    );
+    expect(e).toBeInstanceOf(MissingKeyError);
+    expect(e.message).toBe(
+      '4 keys are missing: Missing key `B` in app.tpl line 2; Missing key `GONE` in app.tpl line 3; Required key `C` is missing or empty in app.tpl line 4; Missing key `D` in app.tpl line 5',
+    );
+    expect((e as MissingKeyError).hint).toMatch(/check the parameter exists under the path/);
+  });
+
+  it('says a missing key first when the template fails later for another reason', () => {
+    expect(failure(() => render('{{NOPE}}\n{{MYSQL}}', 'none', { MYSQL: { HOST: 'h' } })).message).toBe('Missing key `NOPE` in app.tpl line 1');
+  });
+
   it('never puts a value in an error, even when a template digs into a string', () => {
     failure(() => render('{{MYSQL.PASSWORD.length.x}}', 'none', { MYSQL: { PASSWORD: CANARY } }));
     failure(() => render('{{fromJson MYSQL.PASSWORD}}', 'none', { MYSQL: { PASSWORD: `{"a": ${CANARY}` } }));
