@@ -24,6 +24,9 @@ const CONFIG = [
   'watch:',
   '  interval: 2s',
   '  jitter: 0',
+  // Every check lists the path, so a pod's own check (leader or polling) shows as GetParametersByPath,
+  // apart from a follower's GetParameters for what moved. Checks by name are watch-by-name.test.ts's.
+  '  discovery_interval: 1',
   '  share:',
   '    kubernetes:',
   `      lease: ${LEASE}`,
