@@ -11,6 +11,8 @@ export interface RenderDeps {
   readonly config: Config;
   /** Parameter Store, or in local dev mode the local values. */
   readonly source: ParameterSource;
+  /** The source of each of `sources:` that reads elsewhere (its own region, endpoint or role), by position; undefined: `source`. */
+  readonly sources?: readonly (ParameterSource | undefined)[] | undefined;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly signal?: AbortSignal | undefined;
@@ -38,7 +40,12 @@ export function redactable(data: DataSet): Array<{ value: string; secure: boolea
 export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const { config, log } = deps;
   const templates = prepareTemplates(config.templates);
-  const data = await loadData(config, deps.source, deps.signal, { nearMisses: deps.nearMisses });
+  const data = await loadData(config, deps.source, deps.signal, {
+    nearMisses: deps.nearMisses,
+    sources: deps.sources,
+    // Both origins, never the values: which source won is what a reader of `sources:` needs to see.
+    onOverride: ({ key, lower, upper }) => log.debug({ key, from: upper, over: lower }, `key ${key} from ${upper} overrides ${lower}`),
+  });
   deps.redactor.add(redactable(data));
   const s = config.settings;
   const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };
