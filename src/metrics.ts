@@ -9,6 +9,8 @@ export interface LoopMetrics {
   notification(kind: 'command' | 'signal' | 'touch' | 'reload' | 'restart', result: 'ok' | 'failed' | 'timeout'): void;
   parameters(count: number): void;
   lastSuccess(epochMs: number): void;
+  /** A read of a source with a fallback: which site (`primary`, `fallback`) and region answered it. */
+  sourceServed(source: string, site: 'primary' | 'fallback', region: string): void;
 }
 
 export const noMetrics: LoopMetrics = {
@@ -20,4 +22,5 @@ export const noMetrics: LoopMetrics = {
   notification: () => undefined,
   parameters: () => undefined,
   lastSuccess: () => undefined,
+  sourceServed: () => undefined,
 };

@@ -58,9 +58,17 @@ async function renderWith(world: World, options: RenderOptions, log: Logger, red
       hint: 'add a `templates:` list to ssm-render.yaml, or run e.g. `ssm-render render --format dotenv --output app.env`',
     });
   }
-  const opened = await openStore(config);
+  const opened = await openStore(config, { log });
   try {
-    const outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true, nearMisses: opened.nearMisses });
+    const outcome = await renderOnce({
+      config,
+      source: opened.source,
+      sources: opened.sources,
+      log,
+      redactor,
+      dryRun: options.dryRun === true,
+      nearMisses: opened.nearMisses,
+    });
     if (options.dryRun) {
       for (const d of outcome.written) world.stdout(`would write ${d}\n`);
       for (const d of outcome.unchanged) world.stdout(`unchanged ${d}\n`);

@@ -55,6 +55,12 @@ export async function createPromMetrics(): Promise<PromMetrics> {
   });
   const parameters = new client.Gauge({ name: 'ssm_render_parameters', help: 'Keys in the last good render.', registers });
   const lastSuccess = new client.Gauge({ name: 'ssm_render_last_success_timestamp_seconds', help: 'Unix time of the last good refresh.', registers });
+  const served = new client.Counter({
+    name: 'ssm_render_source_reads_total',
+    help: 'Reads of a source that has a fallback region, by the site and region that answered.',
+    labelNames: ['source', 'site', 'region'],
+    registers,
+  });
   for (const result of ['changed', 'unchanged', 'failed']) refreshes.inc({ result }, 0);
 
   return {
@@ -78,6 +84,7 @@ export async function createPromMetrics(): Promise<PromMetrics> {
       notification: (kind, result) => notifications.inc({ kind, result }),
       parameters: (count) => parameters.set(count),
       lastSuccess: (epochMs) => lastSuccess.set(epochMs / 1000),
+      sourceServed: (source, site, region) => served.inc({ source, site, region }),
     },
   };
 }

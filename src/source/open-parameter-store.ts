@@ -1,9 +1,12 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Config } from '../config/config';
 import type { Resolved } from '../config/settings';
+import type { SourceSpec } from '../config/sources';
 import { ConfigError } from '../errors';
+import type { Served } from './failover';
 import { localAdmin, localSource, type LocalSourceOptions } from './local';
 import { nearMissFinder, type NearMissFinder } from './near-misses';
+import { openSources } from './open-sources';
 import type { CallObserver } from './send';
 import { ssmAdmin, type ParameterAdmin } from './ssm-admin';
 import { createSsmClient, type SsmClientOptions } from './ssm-client';
@@ -26,6 +29,10 @@ export interface ParameterStoreSettings {
   readonly retry?: RetryOptions | undefined;
   /** Local dev mode: this source (`localSource`) answers, and nothing reaches AWS (no client, no credentials, no network). */
   readonly local?: ParameterSource | undefined;
+  /** The config's `sources:`: those that read elsewhere (their own region, endpoint, fallback) get their own connection. */
+  readonly sources?: readonly SourceSpec[] | undefined;
+  /** Told which site answered each call of a source with a fallback. */
+  readonly onServed?: ((served: Served) => void) | undefined;
 }
 
 /** Parameter Store, opened: everything the CLI and the library use of it. */
@@ -39,6 +46,8 @@ export interface ParameterStoreConnection {
   readonly region: Resolved<string> | undefined;
   /** The SDK client (health-check asks it for its endpoint and credentials); undefined in local dev mode. */
   readonly client: SSMClient | undefined;
+  /** By position in `sources:`, the source of each that reads elsewhere; undefined: `source` answers for it. */
+  readonly sources: readonly (ParameterSource | undefined)[];
   /** Releases the client this made (a caller's own is left to its owner). */
   close(): void;
 }
@@ -46,7 +55,8 @@ export interface ParameterStoreConnection {
 /** The settings a config resolved: its region, endpoint and timeout, or in local dev mode its local source. */
 export function parameterStoreSettings(config: Config, local: LocalSourceOptions = {}): ParameterStoreSettings {
   const s = config.settings;
-  return { region: s.region, endpoint: s.endpoint, requestTimeoutMs: config.requestTimeoutMs, local: s.local.value ? localSource(config, local) : undefined };
+  if (s.local.value) return { region: s.region, endpoint: s.endpoint, requestTimeoutMs: config.requestTimeoutMs, local: localSource(config, local) };
+  return { region: s.region, endpoint: s.endpoint, requestTimeoutMs: config.requestTimeoutMs, sources: config.layered ? config.sources : undefined };
 }
 
 const SDK_REGION = "the SDK's shared config (aws configure)";
@@ -75,18 +85,36 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
   const region: Resolved<string> = { value, from: own ? (settings.region?.from ?? SDK_REGION) : 'the SSMClient passed in' };
   const site = { client, region: region.value, onCall: settings.onCall, endpoint: own ? settings.endpoint : undefined };
   const admin = ssmAdmin(site);
+  const close = () => (own ? client.destroy() : undefined);
+  let opened;
+  try {
+    opened = await openSources(
+      settings.sources ?? [],
+      { region: settings.region, endpoint: settings.endpoint, stsEndpoint: undefined },
+      (spec) => openParameterStore({ ...settings, region: spec.region, endpoint: spec.endpoint, client: undefined, sources: undefined }),
+      settings.onServed ?? (() => undefined),
+    );
+  } catch (error) {
+    close();
+    throw error;
+  }
+  const { sources, connections } = opened;
   return {
     source: ssmSource({ ...site, regionFrom: region.from }),
     admin,
     nearMisses: nearMissFinder(admin),
     region,
     client,
-    close: () => (own ? client.destroy() : undefined),
+    sources,
+    close: () => {
+      for (const c of connections) c.close();
+      close();
+    },
   };
 }
 
 function localConnection(source: ParameterSource): ParameterStoreConnection {
-  return { source, admin: localAdmin(source), nearMisses: undefined, region: undefined, client: undefined, close: () => undefined };
+  return { source, admin: localAdmin(source), nearMisses: undefined, region: undefined, client: undefined, sources: [], close: () => undefined };
 }
 
 /** The region calls would go to, as the SDK resolves it (settings, then the shared config file), checked like `openParameterStore` checks it; no network. */

@@ -1,0 +1,61 @@
+import type { SiteSpec, SourceSpec } from '../config/sources';
+import { failoverSource, type Served } from './failover';
+import type { ParameterStoreConnection } from './open-parameter-store';
+import type { ParameterSource } from './types';
+
+/** Opens Parameter Store at one site (its region, endpoint), with everything else as the main connection has it. */
+export type OpenSite = (site: SiteSpec) => Promise<ParameterStoreConnection>;
+
+export interface OpenedSources {
+  /** By position in `sources:`; undefined: the source reads where the main connection does. */
+  readonly sources: readonly (ParameterSource | undefined)[];
+  /** The connections opened here (health-check names each one's region). */
+  readonly connections: readonly ParameterStoreConnection[];
+}
+
+const same = (a: { value: string } | undefined, b: { value: string } | undefined) => a?.value === b?.value;
+
+/** Whether a source reads anywhere else than the main connection: its own region or endpoint, a fallback, a role. */
+export function ownSite(spec: SourceSpec, main: SiteSpec): boolean {
+  return spec.role !== undefined || spec.fallback !== undefined || !same(spec.primary.region, main.region) || !same(spec.primary.endpoint, main.endpoint);
+}
+
+/**
+ * A connection for each source that reads elsewhere than the main one, and for a source with a
+ * fallback, the two sites behind one failover source. If any site fails to open, those opened are closed.
+ */
+export async function openSources(specs: readonly SourceSpec[], main: SiteSpec, open: OpenSite, onServed: (served: Served) => void): Promise<OpenedSources> {
+  const connections: ParameterStoreConnection[] = [];
+  const opened = async (site: SiteSpec) => {
+    const connection = await open(site);
+    connections.push(connection);
+    return connection;
+  };
+  try {
+    const sources: Array<ParameterSource | undefined> = [];
+    for (const spec of specs) {
+      if (!ownSite(spec, main)) {
+        sources.push(undefined);
+        continue;
+      }
+      const primary = await opened(spec.primary);
+      if (spec.fallback === undefined) {
+        sources.push(primary.source);
+        continue;
+      }
+      const fallback = await opened(spec.fallback);
+      sources.push(
+        failoverSource(
+          spec.label,
+          { source: primary.source, region: primary.region?.value },
+          { source: fallback.source, region: fallback.region?.value },
+          onServed,
+        ),
+      );
+    }
+    return { sources, connections };
+  } catch (error) {
+    for (const c of connections) c.close();
+    throw error;
+  }
+}
