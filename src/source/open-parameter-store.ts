@@ -1,8 +1,10 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Config } from '../config/config';
 import type { Resolved } from '../config/settings';
-import type { SourceSpec } from '../config/sources';
+import { hostname } from 'node:os';
+import type { RoleSpec, SourceSpec } from '../config/sources';
 import { ConfigError } from '../errors';
+import { assumeRole } from './assume-role';
 import type { Served } from './failover';
 import { localAdmin, localSource, type LocalSourceOptions } from './local';
 import { nearMissFinder, type NearMissFinder } from './near-misses';
@@ -14,7 +16,7 @@ import { ssmSource } from './ssm';
 import type { ParameterSource } from './types';
 
 /** The client settings that belong to the retry policy, handed to `createSsmClient` as they are. */
-type RetryOptions = Omit<SsmClientOptions, 'region' | 'regionFrom' | 'endpoint' | 'requestTimeoutMs'>;
+type RetryOptions = Omit<SsmClientOptions, 'region' | 'regionFrom' | 'endpoint' | 'requestTimeoutMs' | 'credentials'>;
 
 export interface ParameterStoreSettings {
   /** The region and where it came from; undefined: the SDK's own lookup (the shared config file). */
@@ -31,6 +33,11 @@ export interface ParameterStoreSettings {
   readonly local?: ParameterSource | undefined;
   /** The config's `sources:`: those that read elsewhere (their own region, endpoint, fallback) get their own connection. */
   readonly sources?: readonly SourceSpec[] | undefined;
+  /** Credentials from assuming this role (a source's `role_arn`), through STS at `stsEndpoint`. */
+  readonly role?: RoleSpec | undefined;
+  readonly stsEndpoint?: Resolved<string> | undefined;
+  /** For the role's session name; default: this machine's. */
+  readonly hostname?: string | undefined;
   /** Told which site answered each call of a source with a fallback. */
   readonly onServed?: ((served: Served) => void) | undefined;
 }
@@ -77,6 +84,9 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
       endpoint: settings.endpoint?.value,
       requestTimeoutMs: settings.requestTimeoutMs,
       ...settings.retry,
+      credentials:
+        settings.role &&
+        assumeRole({ role: settings.role, region: settings.region?.value, endpoint: settings.stsEndpoint?.value, hostname: settings.hostname ?? hostname() }),
     }));
   // createSsmClient has checked its own region; a caller's client may have none.
   const value = await client.config.region().catch(() => {
@@ -91,7 +101,16 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
     opened = await openSources(
       settings.sources ?? [],
       { region: settings.region, endpoint: settings.endpoint, stsEndpoint: undefined },
-      (spec) => openParameterStore({ ...settings, region: spec.region, endpoint: spec.endpoint, client: undefined, sources: undefined }),
+      (site, role) =>
+        openParameterStore({
+          ...settings,
+          region: site.region,
+          endpoint: site.endpoint,
+          stsEndpoint: site.stsEndpoint,
+          role,
+          client: undefined,
+          sources: undefined,
+        }),
       settings.onServed ?? (() => undefined),
     );
   } catch (error) {

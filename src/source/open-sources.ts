@@ -1,10 +1,10 @@
-import type { SiteSpec, SourceSpec } from '../config/sources';
+import type { RoleSpec, SiteSpec, SourceSpec } from '../config/sources';
 import { failoverSource, type Served } from './failover';
 import type { ParameterStoreConnection } from './open-parameter-store';
 import type { ParameterSource } from './types';
 
-/** Opens Parameter Store at one site (its region, endpoint), with everything else as the main connection has it. */
-export type OpenSite = (site: SiteSpec) => Promise<ParameterStoreConnection>;
+/** Opens Parameter Store at one site (its region, endpoint), as the role when one is given, with everything else as the main connection has it. */
+export type OpenSite = (site: SiteSpec, role: RoleSpec | undefined) => Promise<ParameterStoreConnection>;
 
 export interface OpenedSources {
   /** By position in `sources:`; undefined: the source reads where the main connection does. */
@@ -26,8 +26,8 @@ export function ownSite(spec: SourceSpec, main: SiteSpec): boolean {
  */
 export async function openSources(specs: readonly SourceSpec[], main: SiteSpec, open: OpenSite, onServed: (served: Served) => void): Promise<OpenedSources> {
   const connections: ParameterStoreConnection[] = [];
-  const opened = async (site: SiteSpec) => {
-    const connection = await open(site);
+  const opened = async (site: SiteSpec, role: RoleSpec | undefined) => {
+    const connection = await open(site, role);
     connections.push(connection);
     return connection;
   };
@@ -38,12 +38,12 @@ export async function openSources(specs: readonly SourceSpec[], main: SiteSpec, 
         sources.push(undefined);
         continue;
       }
-      const primary = await opened(spec.primary);
+      const primary = await opened(spec.primary, spec.role);
       if (spec.fallback === undefined) {
         sources.push(primary.source);
         continue;
       }
-      const fallback = await opened(spec.fallback);
+      const fallback = await opened(spec.fallback, spec.role);
       sources.push(
         failoverSource(
           spec.label,
