@@ -109,5 +109,6 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--read-write', 'also allow ssm:PutParameter and ssm:DeleteParameter under the path (for put and delete)')
     .option('--kms-key-arn <arn>', 'the customer managed KMS key of the SecureStrings (default: any key, only through Parameter Store)')
     .option('--account-id <id>', 'the 12-digit AWS account id to put in the ARNs (default *)')
+    .option('--for-role <arn>', "the policy a source's `role_arn` needs to read that source (default: the caller's, with sts:AssumeRole on each role)")
     .action((_opts: unknown, command: Command) => run(async () => (await import('./iam-policy')).iamPolicyCommand(world, command.optsWithGlobals())));
 }
