@@ -108,3 +108,51 @@ describe('expand_json', () => {
     });
   }
 });
+
+describe('health-check with `sources:`', () => {
+  interface Report {
+    exitCode: number;
+    checks: Array<{ check: string; status: string; detail: string; key?: string }>;
+  }
+  const check = async () => {
+    const result = await run(['health-check', '--json']);
+    expectNoLeak(result);
+    return { result, report: JSON.parse(result.stdout) as Report };
+  };
+
+  it('lists every source with its region, fallback and role, and finds each required key in some source', async () => {
+    fake.put('/ELASMETRICS/COMMON/A', 'a', { type: 'String' });
+    fake.put('/ELASMETRICS/STAGING/DB', `{"password":"${CANARY}"}`, { type: 'SecureString' });
+    fake.put('/shared/tls/ca', 'ca', { type: 'String' });
+    dir.write(
+      'ssm-render.yaml',
+      [
+        'prefix: /ELASMETRICS',
+        'required: [A, DB/password, CA, MISSING]',
+        'sources:',
+        '  - path: /ELASMETRICS/COMMON/',
+        '  - path: "/ELASMETRICS/{env}/"',
+        '    expand_json: [DB]',
+        '    region: eu-central-1',
+        `    endpoint_url: ${fake.url}`,
+        '    fallback_region: eu-north-1',
+        `    fallback_endpoint_url: ${fake.url}`,
+        '  - names: { CA: /shared/tls/ca }',
+        '',
+      ].join('\n'),
+    );
+    const { result, report } = await check();
+    expect(result.code).toBe(3);
+    expect(report.checks.filter((c) => c.check === 'source').map((c) => [c.status, c.detail])).toEqual([
+      ['ok', `sources[0]: /ELASMETRICS/COMMON/ in eu-west-1 at ${fake.url}, own credentials: reachable, 1 parameter`],
+      ['ok', `sources[1]: /ELASMETRICS/STAGING/ in eu-central-1 at ${fake.url}, fallback eu-north-1 at ${fake.url}, own credentials: reachable, 1 parameter`],
+      ['ok', `sources[2]: 1 named parameter in eu-west-1 at ${fake.url}, own credentials: reachable, 1 parameter`],
+    ]);
+    expect(report.checks.filter((c) => c.check === 'required').map((c) => [c.key, c.status])).toEqual([
+      ['A', 'ok'],
+      ['DB/password', 'ok'],
+      ['CA', 'ok'],
+      ['MISSING', 'fail'],
+    ]);
+  });
+});
