@@ -61,6 +61,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--default <value>', 'print this when the parameter does not exist (any other failure still fails)')
     .option('--no-decrypt', 'print a SecureString as its ciphertext instead of decrypting it')
     .option('-n, --no-newline', 'print the value without the trailing newline')
+    .option('--source <n>', 'read in the account, region and endpoint of `sources[n]` (a relative NAME is under its path)')
     .action((name: string, _opts: unknown, command: Command) => run(async () => (await import('./get')).getCommand(world, name, command.optsWithGlobals())));
 
   program
@@ -70,6 +71,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('-r, --recursive', "every level below PATH (default: PATH's own parameters, and its sub-paths as `path` rows)")
     .option('--format <format>', `output format: ${LS_FORMATS.join('|')} (default table)`)
     .option('--show-values', 'print the values (decrypted); masked otherwise')
+    .option('--source <n>', 'read in the account, region and endpoint of `sources[n]` (default PATH: its path)')
     .action((path: string | undefined, _opts: unknown, command: Command) =>
       run(async () => (await import('./ls')).lsCommand(world, path, command.optsWithGlobals())),
     );

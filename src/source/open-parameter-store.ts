@@ -55,6 +55,8 @@ export interface ParameterStoreConnection {
   readonly client: SSMClient | undefined;
   /** By position in `sources:`, the source of each that reads elsewhere; undefined: `source` answers for it. */
   readonly sources: readonly (ParameterSource | undefined)[];
+  /** By position in `sources:`, the primary connection of each that reads elsewhere; undefined: this one. */
+  readonly sourceConnections: readonly (ParameterStoreConnection | undefined)[];
   /** Releases the client this made (a caller's own is left to its owner). */
   close(): void;
 }
@@ -117,7 +119,7 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
     close();
     throw error;
   }
-  const { sources, connections } = opened;
+  const { sources, connections, primaries } = opened;
   return {
     source: ssmSource({ ...site, regionFrom: region.from }),
     admin,
@@ -125,6 +127,7 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
     region,
     client,
     sources,
+    sourceConnections: primaries,
     close: () => {
       for (const c of connections) c.close();
       close();
@@ -133,7 +136,16 @@ export async function openParameterStore(settings: ParameterStoreSettings): Prom
 }
 
 function localConnection(source: ParameterSource): ParameterStoreConnection {
-  return { source, admin: localAdmin(source), nearMisses: undefined, region: undefined, client: undefined, sources: [], close: () => undefined };
+  return {
+    source,
+    admin: localAdmin(source),
+    nearMisses: undefined,
+    region: undefined,
+    client: undefined,
+    sources: [],
+    sourceConnections: [],
+    close: () => undefined,
+  };
 }
 
 /** The region calls would go to, as the SDK resolves it (settings, then the shared config file), checked like `openParameterStore` checks it; no network. */

@@ -9,8 +9,10 @@ export type OpenSite = (site: SiteSpec, role: RoleSpec | undefined) => Promise<P
 export interface OpenedSources {
   /** By position in `sources:`; undefined: the source reads where the main connection does. */
   readonly sources: readonly (ParameterSource | undefined)[];
-  /** The connections opened here (health-check names each one's region). */
+  /** The connections opened here. */
   readonly connections: readonly ParameterStoreConnection[];
+  /** By position in `sources:`, the primary connection of each that reads elsewhere (`ls` and `get` with `--source N`). */
+  readonly primaries: readonly (ParameterStoreConnection | undefined)[];
 }
 
 const same = (a: { value: string } | undefined, b: { value: string } | undefined) => a?.value === b?.value;
@@ -33,12 +35,15 @@ export async function openSources(specs: readonly SourceSpec[], main: SiteSpec, 
   };
   try {
     const sources: Array<ParameterSource | undefined> = [];
+    const primaries: Array<ParameterStoreConnection | undefined> = [];
     for (const spec of specs) {
       if (!ownSite(spec, main)) {
         sources.push(undefined);
+        primaries.push(undefined);
         continue;
       }
       const primary = await opened(spec.primary, spec.role);
+      primaries.push(primary);
       if (spec.fallback === undefined) {
         sources.push(primary.source);
         continue;
@@ -53,7 +58,7 @@ export async function openSources(specs: readonly SourceSpec[], main: SiteSpec, 
         ),
       );
     }
-    return { sources, connections };
+    return { sources, connections, primaries };
   } catch (error) {
     for (const c of connections) c.close();
     throw error;

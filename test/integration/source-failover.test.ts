@@ -122,3 +122,27 @@ describe('fallback_region', () => {
     expectNoLeak(result);
   });
 });
+
+describe('ls and get --source N', () => {
+  const cli = (args: string[]): Promise<CliResult> => runCli(args, { cwd: dir.dir, env: awsEnv(fallback, { AWS_REGION: 'us-east-1' }) });
+
+  it("read in that source's region and endpoint, relative names under its path", async () => {
+    configure(primary.url);
+    const got = await cli(['get', '--source', '1', 'TOKEN']);
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stdout).toBe(`primary-${CANARY}\n`);
+    const listed = await cli(['ls', '--source', '1', '--format', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as Array<{ name: string }>).map((p) => p.name)).toEqual(['/SECURITY/STAGING/TOKEN']);
+    expect(regionsAsked(primary)).toEqual(['eu-west-1']);
+    const full = await cli(['get', '--source', '1', '/SECURITY/STAGING/TOKEN']);
+    expect(full.stdout).toBe(`primary-${CANARY}\n`);
+  });
+
+  it('refuses a position that is not in `sources:` (exit 2)', async () => {
+    configure(primary.url);
+    const result = await cli(['get', '--source', '2', 'TOKEN']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Expected `--source` to be a position in `sources:` from 0 to 1, got `2`');
+  });
+});
