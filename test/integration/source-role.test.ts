@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { eventually, msg, startCli } from '../support/cli-process';
 import { runCli, type CliResult } from '../support/run-cli';
 import { scratch } from '../support/tmp';
 import { awsEnv, CANARY, expectNoLeak, type Scratch } from '../support/toolkit';
@@ -83,4 +84,29 @@ describe('role_arn', () => {
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('sts:ExternalId');
   });
+});
+
+describe('role_arn in watch', () => {
+  it('assumes the role again before its credentials expire, and signs the later calls with the new ones', async () => {
+    // 303 s: within the SDK's 5-minute refresh window after about 3 s.
+    fake.addRole(ROLE, { trustedAccessKeys: [CALLER], readablePaths: ['/SECURITY/'], durationSeconds: 303 });
+    configure(ROLE);
+    const cli = startCli(['watch', '--interval', '1h'], { cwd: dir.dir, env: awsEnv(fake, { SSM_RENDER_LOG_LEVEL: 'debug' }) });
+    try {
+      await cli.waitForLog(msg('first render complete, watching'), 30_000);
+      const first = fake.issuedCredentials().at(-1)?.accessKeyId;
+      await new Promise((r) => setTimeout(r, 4_000));
+      fake.put('/SECURITY/STAGING/TOKEN', `tok2-${CANARY}`, { type: 'SecureString' });
+      cli.kill('SIGHUP');
+      await eventually(() => (readFileSync(dir.path('out/all.json'), 'utf8').includes('tok2-') ? true : undefined), 20_000, 'the new token rendered');
+      const latest = fake.issuedCredentials().at(-1)?.accessKeyId;
+      expect(latest).not.toBe(first);
+      expect(signers('SECURITY/STAGING').at(-1)).toBe(latest);
+      expect(signers('ELASMETRICS/STAGING').every((k) => k === CALLER)).toBe(true);
+      expect(cli.output()).not.toContain(CANARY);
+    } finally {
+      cli.kill('SIGTERM');
+      await cli.exited;
+    }
+  }, 60_000);
 });
