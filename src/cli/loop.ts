@@ -64,9 +64,10 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   const waitMs = durationFlag('--wait', options.wait, 60_000, ANY_DURATION);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;
-  const opened = await openStore(config, { metrics, longRunning: true, log });
   const clock = realClock;
   const state = new WatchState(clock.now(), config.watch.maxStaleMs);
+  const recordServed = (source: string, site: 'primary' | 'fallback', region: string) => state.sourceSites.set(source, { site, region });
+  const opened = await openStore(config, { metrics, longRunning: true, log, recordServed });
   const stop = new AbortController();
   const deps: LoopDeps = {
     refresher: new Refresher({ config, source: opened.source, sources: opened.sources, log, redactor }),

@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   readonly longRunning?: boolean | undefined;
   /** Where a source with a fallback says which region served it. */
   readonly log?: Logger | undefined;
+  /** Told the site and region of each read of a source with a fallback (`watch`: the health endpoint). */
+  readonly recordServed?: ((source: string, site: 'primary' | 'fallback', region: string) => void) | undefined;
 }
 
 /** Open Parameter Store for the config (local dev mode: its local values, which know the keys the templates use). */
@@ -29,7 +31,7 @@ export async function openStore(config: Config, options: OpenStoreOptions = {}):
       stats.record(call);
       metrics?.call(call.operation, call.outcome, call.decrypted);
     },
-    onServed: servedReporter(options.log, metrics),
+    onServed: servedReporter(options.log, metrics, options.recordServed),
     retry: {
       longRunning: options.longRunning,
       onThrottled: metrics ? () => metrics.throttled() : undefined,

@@ -7,6 +7,8 @@ export class WatchState {
   consecutiveFailures = 0;
   parameters = 0;
   running = true;
+  /** Sources with a fallback region: which site and region served each one's last read (`sources[3]` -> ...). */
+  readonly sourceSites = new Map<string, { readonly site: 'primary' | 'fallback'; readonly region: string }>();
   /** Updated whenever the loop does anything; a loop that stops ticking is not alive. */
   lastTick: number;
 

@@ -35,9 +35,10 @@ function readiness(deps: HealthDeps): [number, Record<string, unknown>] {
   const now = deps.clock.now();
   const { state } = deps;
   const lastSuccess = state.lastSuccessAt === undefined ? undefined : new Date(Date.now() - (now - state.lastSuccessAt)).toISOString();
-  if (state.ready(now)) return [200, { status: 'ready', lastSuccess, parameters: state.parameters }];
+  const sources = state.sourceSites.size > 0 ? Object.fromEntries(state.sourceSites) : undefined;
+  if (state.ready(now)) return [200, { status: 'ready', lastSuccess, parameters: state.parameters, sources }];
   const reason = state.lastSuccessAt === undefined ? 'no good render yet' : `the last good refresh is older than max_stale (${deps.maxStaleMs} ms)`;
-  return [503, { status: 'not ready', reason, lastSuccess, lastError: state.lastErrorCode }];
+  return [503, { status: 'not ready', reason, lastSuccess, lastError: state.lastErrorCode, sources }];
 }
 
 /** A request with a body: these endpoints read none, and would otherwise wait for it or drain it. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSsm, type FakeSsm } from '../support/fake-ssm';
+import { msg, startCli } from '../support/cli-process';
 import { runCli, type CliResult } from '../support/run-cli';
 import { scratch } from '../support/tmp';
 import { awsEnv, CANARY, clear, expectNoLeak, type Scratch } from '../support/toolkit';
@@ -145,4 +146,30 @@ describe('ls and get --source N', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Expected `--source` to be a position in `sources:` from 0 to 1, got `2`');
   });
+});
+
+describe('fallback_region in watch', () => {
+  it('the health endpoint and the metrics say which region served the source; the primary is tried again at the next refresh', async () => {
+    primary.inject({ kind: 'server-error' });
+    configure(primary.url);
+    const cli = startCli(['watch', '--interval', '1h', '--listen', '127.0.0.1:0'], { cwd: dir.dir, env: awsEnv(fallback, { AWS_REGION: 'us-east-1' }) });
+    const readyz = async (base: string) => ((await (await fetch(`http://${base}/readyz`)).json()) as { sources?: Record<string, unknown> }).sources;
+    try {
+      await cli.waitForLog(msg('first render complete, watching'), 30_000);
+      const base = String((await cli.waitForLog(msg('health endpoints listening')))['address']);
+      expect(await readyz(base)).toEqual({ 'sources[1]': { site: 'fallback', region: 'eu-central-1' } });
+      const metrics = await (await fetch(`http://${base}/metrics`)).text();
+      expect(metrics).toMatch(/ssm_render_source_reads_total\{source="sources\[1\]",site="fallback",region="eu-central-1"\} [1-9]/);
+      expect(metrics).not.toContain(CANARY);
+      // The primary recovers: the next refresh reads it again, and says so.
+      primary.clearFaults();
+      cli.kill('SIGHUP');
+      await cli.waitForLog(msg('sources[1] read from its primary region eu-west-1 again'), 20_000);
+      expect(await readyz(base)).toEqual({ 'sources[1]': { site: 'primary', region: 'eu-west-1' } });
+      expect(cli.output()).not.toContain(CANARY);
+    } finally {
+      cli.kill('SIGTERM');
+      await cli.exited;
+    }
+  }, 60_000);
 });
