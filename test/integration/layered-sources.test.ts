@@ -156,3 +156,23 @@ describe('health-check with `sources:`', () => {
     ]);
   });
 });
+
+describe('local dev mode', () => {
+  it('ignores `sources:` (no AWS call, no role, no region) and reads local values', async () => {
+    config([
+      '  - path: "{prefix}/{env}/"',
+      '    key_prefix: MAIN',
+      '  - path: /SECURITY/{env}/',
+      '    key_prefix: SECURITY',
+      '    role_arn: arn:aws:iam::111111111111:role/ssm-render-reader',
+      '    region: eu-central-1',
+      '    endpoint_url: http://127.0.0.1:9',
+    ]);
+    dir.write('defaults.yaml', 'A: from-yaml\n');
+    dir.write('ssm-render.yaml', `${readFileSync(dir.path('ssm-render.yaml'), 'utf8')}defaults: { files: [defaults.yaml] }\n`);
+    const result = await run(['render'], { LOCAL_DEV_MODE: 'true', A: 'from-env' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(rendered()).toEqual({ A: 'from-env' });
+    expect(fake.requests()).toEqual([]);
+  });
+});
