@@ -55,6 +55,11 @@ export class AccessDeniedError extends SsmRenderError {
   }
 }
 
+/** Exit 3: STS refused to let the caller assume a source's `role_arn` (the role's trust policy, or the caller's own policy). */
+export class AssumeRoleDeniedError extends AccessDeniedError {
+  override readonly code = 'ASSUME_ROLE_DENIED';
+}
+
 /** Exit 3: KMS refused to decrypt a SecureString (a special case of access denied). */
 export class KmsAccessError extends AccessDeniedError {
   override readonly code = 'KMS_ACCESS_DENIED';

@@ -17,6 +17,8 @@ export interface LoopMetrics {
   refreshRequest(result: RefreshRequestResult): void;
   /** Fleet mode changed: leader, following or polling (with why it polls). */
   shareMode(mode: string, reason: string | undefined): void;
+  /** A read of a source with a fallback: which site (`primary`, `fallback`) and region answered it. */
+  sourceServed(source: string, site: 'primary' | 'fallback', region: string): void;
 }
 
 export const noMetrics: LoopMetrics = {
@@ -31,4 +33,5 @@ export const noMetrics: LoopMetrics = {
   lastSuccess: () => undefined,
   refreshRequest: () => undefined,
   shareMode: () => undefined,
+  sourceServed: () => undefined,
 };

@@ -76,6 +76,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--default <value>', 'print this when the parameter does not exist (any other failure still fails)')
     .option('--no-decrypt', 'print a SecureString as its ciphertext instead of decrypting it')
     .option('-n, --no-newline', 'print the value without the trailing newline')
+    .option('--source <n>', 'read in the account, region and endpoint of `sources[n]` (a relative NAME is under its path)')
     .action((name: string, _opts: unknown, command: Command) => run(async () => (await import('./get')).getCommand(world, name, command.optsWithGlobals())));
 
   program
@@ -85,6 +86,7 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('-r, --recursive', "every level below PATH (default: PATH's own parameters, and its sub-paths as `path` rows)")
     .option('--format <format>', `output format: ${LS_FORMATS.join('|')} (default table)`)
     .option('--show-values', 'print the values (decrypted); masked otherwise')
+    .option('--source <n>', 'read in the account, region and endpoint of `sources[n]` (default PATH: its path)')
     .action((path: string | undefined, _opts: unknown, command: Command) =>
       run(async () => (await import('./ls')).lsCommand(world, path, command.optsWithGlobals())),
     );
@@ -124,5 +126,6 @@ export function defineCommands(program: Command, world: World, run: Run): void {
     .option('--read-write', 'also allow ssm:PutParameter and ssm:DeleteParameter under the path (for put and delete)')
     .option('--kms-key-arn <arn>', 'the customer managed KMS key of the SecureStrings (default: any key, only through Parameter Store)')
     .option('--account-id <id>', 'the 12-digit AWS account id to put in the ARNs (default *)')
+    .option('--for-role <arn>', "the policy a source's `role_arn` needs to read that source (default: the caller's, with sts:AssumeRole on each role)")
     .action((_opts: unknown, command: Command) => run(async () => (await import('./iam-policy')).iamPolicyCommand(world, command.optsWithGlobals())));
 }

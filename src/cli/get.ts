@@ -3,11 +3,13 @@ import { openSession, readConfig, type CommonOptions, type World } from './sessi
 import { resolveName } from './name-arguments';
 import { explainNotFound } from './not-found';
 import { openStore } from './open-store';
+import { settingsFor, sourceIndex, storeFor } from './source-option';
 
 interface GetOptions extends CommonOptions {
   readonly default?: string;
   readonly decrypt?: boolean;
   readonly newline?: boolean;
+  readonly source?: string;
 }
 
 /**
@@ -18,8 +20,10 @@ interface GetOptions extends CommonOptions {
 export async function getCommand(world: World, raw: string, options: GetOptions): Promise<void> {
   const { redactor } = await openSession(world, options);
   const config = readConfig(world, options, { requirePath: false });
-  const name = resolveName(raw, config.settings, 'read');
-  const store = await openStore(config);
+  const index = sourceIndex(options.source, config);
+  const name = resolveName(raw, settingsFor(config, index), 'read');
+  const opened = await openStore(config);
+  const store = storeFor(opened, index);
   let value: string;
   try {
     value = (await store.admin.get(name, { decrypt: options.decrypt !== false })).value;

@@ -3,6 +3,8 @@ import type { Config } from '../config/config';
 import { describePath, type Resolved } from '../config/settings';
 import { ConfigError } from '../errors';
 import { checkLocal, checkParameters, failed, ok, type HealthCheck } from '../runner/health-checks';
+import { checkSources } from '../runner/health-sources';
+import { sourcesFor } from '../runner/read-sources';
 import { findCredentials, findEndpoint } from '../source/client-info';
 import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { formatHealthJson, formatHealthText, summarize, type SettingLine } from './health-format';
@@ -66,7 +68,8 @@ async function awsChecks(world: World, config: Config, onRegion: (region: Resolv
     } catch (error) {
       return [...checks, failed('credentials', error)];
     }
-    if (where !== undefined) checks.push(...(await checkParameters(config, { ...store, sawValue })));
+    if (config.layered) checks.push(...(await checkSources(config, sourcesFor(config, store.source, store.sources), region.value)));
+    else if (where !== undefined) checks.push(...(await checkParameters(config, { ...store, sawValue })));
     return checks;
   } finally {
     store.close();

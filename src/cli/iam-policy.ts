@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { buildPolicy, kmsKeyArnProblem } from '../source/iam-policy';
+import { policyReads } from './iam-policy-sources';
 import { resolveRegion } from '../source/open-parameter-store';
 import { openSession, readConfig, type CommonOptions, type World } from './session';
 
@@ -7,6 +8,7 @@ interface PolicyOptions extends CommonOptions {
   readonly readWrite?: boolean;
   readonly kmsKeyArn?: string;
   readonly accountId?: string;
+  readonly forRole?: string;
 }
 
 /** `ssm-render iam-policy`: the least-privilege policy for the resolved prefix, env and region, as JSON. */
@@ -28,11 +30,12 @@ export async function iamPolicyCommand(world: World, options: PolicyOptions): Pr
   const account = options.accountId ?? '*';
   if (account !== '*' && !/^\d{12}$/.test(account)) throw new ConfigError(`Expected \`--account-id\` to be 12 digits, got \`${account}\``);
   const region = await resolveRegion(config.settings.region);
+  const reads = policyReads(config, region.value, options.forRole) ?? { path: config.settings.path, parameters: [...config.parameters.values()] };
   const policy = buildPolicy({
     region: region.value,
     account,
-    path: config.settings.path,
-    parameters: [...config.parameters.values()],
+    ...reads,
+    writePath: config.settings.path,
     readWrite: options.readWrite === true,
     kmsKeyArn: options.kmsKeyArn,
   });

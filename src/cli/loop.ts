@@ -82,13 +82,14 @@ export async function openLoop(world: World, options: LoopOptions): Promise<Open
   if (token !== undefined) redactor.add([{ value: token, secure: true }]);
   const prom = options.listen !== undefined ? await (await import('../server/prom-metrics')).createPromMetrics() : undefined;
   const metrics = prom?.metrics ?? noMetrics;
-  const opened = await openStore(config, { metrics, longRunning: true });
   const clock = realClock;
   const state = new WatchState(clock.now(), config.watch.maxStaleMs);
+  const recordServed = (source: string, site: 'primary' | 'fallback', region: string) => state.sourceSites.set(source, { site, region });
+  const opened = await openStore(config, { metrics, longRunning: true, log, recordServed });
   const stop = new AbortController();
   const wake = new Wake();
   const requests = options.listen !== undefined ? new RefreshRequests(wake) : undefined;
-  const refresher = new Refresher({ config, source: opened.source, log, redactor });
+  const refresher = new Refresher({ config, source: opened.source, sources: opened.sources, log, redactor });
   const share =
     config.watch.share &&
     (await import('../share/open-share')).openShare({

@@ -5,6 +5,7 @@ import { withTrailingSlash } from '../parameter-naming';
 import type { Parameter } from '../source/types';
 import { openSession, readConfig, type CommonOptions, type World } from './session';
 import { formatDocument, formatJson, formatTable, LS_FORMATS, type Listed, type LsFormat } from './ls-format';
+import { settingsFor, sourceIndex, storeFor } from './source-option';
 import { openStore, type OpenStore } from './open-store';
 import { resolvePath } from './name-arguments';
 import { describePath, type Settings } from '../config/settings';
@@ -14,6 +15,7 @@ interface LsOptions extends CommonOptions {
   readonly recursive?: boolean;
   readonly format?: string;
   readonly showValues?: boolean;
+  readonly source?: string;
 }
 
 interface Listing {
@@ -117,11 +119,13 @@ export async function lsCommand(world: World, rawPath: string | undefined, optio
   const config = readConfig(world, options, { requirePath: false });
   const local = config.settings.local.value;
   // A bad PATH is refused before Parameter Store is opened.
-  const path = local ? undefined : resolvePath(rawPath, config.settings);
-  const store = await openStore(config);
+  const index = sourceIndex(options.source, config);
+  const path = local ? undefined : resolvePath(rawPath, settingsFor(config, index));
+  const store = storeFor(await openStore(config), index);
   let listing: Listing;
   try {
-    listing = path === undefined ? await fromLocal(store, config, rawPath, options) : await fromParameterStore(store, config.settings, path, options);
+    listing =
+      path === undefined ? await fromLocal(store, config, rawPath, options) : await fromParameterStore(store, settingsFor(config, index), path, options);
   } finally {
     store.close();
   }

@@ -92,11 +92,19 @@ async function renderWith(world: World, options: RenderOptions, log: Logger, red
       hint: 'add a `templates:` list to ssm-render.yaml, or run e.g. `ssm-render render --format dotenv --output app.env`',
     });
   }
-  const opened = await openStore(config);
+  const opened = await openStore(config, { log });
   try {
     let outcome: RenderOutcome;
     try {
-      outcome = await renderOnce({ config, source: opened.source, log, redactor, dryRun: options.dryRun === true, nearMisses: opened.nearMisses });
+      outcome = await renderOnce({
+        config,
+        source: opened.source,
+        sources: opened.sources,
+        log,
+        redactor,
+        dryRun: options.dryRun === true,
+        nearMisses: opened.nearMisses,
+      });
     } catch (error) {
       if (await keepRecentFiles(config, error, reuseWithinMs, log)) return;
       throw error;

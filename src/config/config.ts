@@ -5,6 +5,7 @@ import { LANGUAGE_HINT, languageForPath, type EscapeName } from './language';
 import type { COMMIT_MODES, DECODINGS, DIALECTS, FORMAT_NAMES, TEMPLATE_FORMAT_NAMES } from './choices';
 import type { ConfigFile, SignalName, TemplateEntry } from './schema';
 import { resolveSettings, type Settings, type SettingsInput } from './settings';
+import { resolveSources, type SourceSpec } from './sources';
 
 export type FormatName = (typeof FORMAT_NAMES)[number];
 /** A template's `format:`: a one-file format, or `files` (a directory, one file per key). */
@@ -86,6 +87,10 @@ export interface Config {
   readonly settings: Settings;
   /** Relative key -> parameter name (with any `:version` / `:label` selector). */
   readonly parameters: ReadonlyMap<string, string>;
+  /** What is read, lowest precedence first: `sources:`, or the path and `parameters:` without it. */
+  readonly sources: readonly SourceSpec[];
+  /** Whether the config file has `sources:` (a key from two sources is then an override, not an error). */
+  readonly layered: boolean;
   readonly required: readonly string[];
   readonly aliases: ReadonlyMap<string, readonly string[]>;
   readonly allowEmpty: boolean;
@@ -249,9 +254,11 @@ export function resolveConfig(input: ConfigInput): Config {
   });
   refuseNested(templates, file.commit ?? 'files');
   const aliases = new Map(Object.entries(file.aliases ?? {}).map(([key, names]) => [key, typeof names === 'string' ? [names] : names]));
+  const parameters = new Map(Object.entries(file.parameters ?? {}));
   return {
     settings,
-    parameters: new Map(Object.entries(file.parameters ?? {})),
+    parameters,
+    ...resolveSources(file, settings, parameters),
     required: file.required ?? [],
     aliases,
     allowEmpty: file.allow_empty ?? false,

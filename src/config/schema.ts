@@ -4,6 +4,7 @@ import { ANY_DURATION, CALL_SPACING, checkDuration, DURATION_EXPECTED, POSITIVE_
 import { CHECK_FILE, COMMIT_MODES, DECODINGS, DIALECTS, ESCAPE_NAMES, SIGNALS, TEMPLATE_FORMAT_NAMES } from './choices';
 import { oneOfText } from './one-of';
 import { RELATIVE_KEY } from '../parameter-naming';
+import { sourcesSchema } from './sources-schema';
 
 /**
  * The config file's shape. Every field says what it expects in words, so that an error reads
@@ -189,6 +190,7 @@ export const configFileSchema = z.strictObject({
       error: 'a mapping of keys to parameter names',
     }),
   ),
+  sources: z.optional(sourcesSchema),
   required: z.optional(z.array(relativeKey, { error: 'a list of relative keys such as `MYSQL/PASSWORD`' })),
   aliases: z.optional(
     z.record(

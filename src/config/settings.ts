@@ -41,6 +41,11 @@ export interface Settings {
   readonly region: Resolved<string> | undefined;
   /** From --endpoint-url, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL (environment or `.env`), the config file. */
   readonly endpoint: Resolved<string> | undefined;
+  /**
+   * Where STS calls go for a source's `role_arn`: AWS_ENDPOINT_URL_STS (`specific`), else --endpoint-url,
+   * AWS_ENDPOINT_URL, the config file's `endpoint` (never AWS_ENDPOINT_URL_SSM, which is Parameter Store's alone).
+   */
+  readonly stsEndpoint: (Resolved<string> & { readonly specific: boolean }) | undefined;
   /** `/<prefix>/<env>/` */
   readonly path: string;
   /** Whether both the prefix and the env were set somewhere, so that `path` means something. */
@@ -151,12 +156,13 @@ export function resolveSettings(input: SettingsInput): Settings {
   // Resolved here rather than left to the SDK, so that an injected environment (the library's) counts
   // the same as the process's; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is honoured as the SDK would.
   const ignoreConfigured = lookup('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS');
-  const endpoint =
-    input.flags.endpointUrl !== undefined
-      ? { value: input.flags.endpointUrl, from: '--endpoint-url' }
-      : ignoreConfigured && parseBoolean('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', ignoreConfigured.value, ignoreConfigured.from)
-        ? undefined
-        : pick(lookup('AWS_ENDPOINT_URL_SSM'), lookup('AWS_ENDPOINT_URL'), fromValue(file.endpoint, `endpoint (${configName})`));
+  const ignored = ignoreConfigured !== undefined && parseBoolean('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', ignoreConfigured.value, ignoreConfigured.from);
+  const flagEndpoint = fromValue(input.flags.endpointUrl, '--endpoint-url');
+  const fileEndpoint = fromValue(file.endpoint, `endpoint (${configName})`);
+  const endpoint = flagEndpoint ?? (ignored ? undefined : pick(lookup('AWS_ENDPOINT_URL_SSM'), lookup('AWS_ENDPOINT_URL'), fileEndpoint));
+  const stsSpecific = ignored ? undefined : lookup('AWS_ENDPOINT_URL_STS');
+  const stsGeneral = flagEndpoint ?? (ignored ? undefined : pick(lookup('AWS_ENDPOINT_URL'), fileEndpoint));
+  const stsEndpoint = stsSpecific ? { ...stsSpecific, specific: true } : stsGeneral ? { ...stsGeneral, specific: false } : undefined;
 
   const environment: Record<string, string> = {};
   for (const f of [...files].reverse()) Object.assign(environment, f.values);
@@ -175,6 +181,7 @@ export function resolveSettings(input: SettingsInput): Settings {
       fromValue(file.region, `region (${configName})`),
     ),
     endpoint,
+    stsEndpoint,
     path: `${prefix.value}/${env.value}/`,
     pathKnown: prefixSetting !== undefined && envSetting !== undefined,
     configFile,

@@ -96,7 +96,7 @@ export async function loadConfig<Sections extends object = Record<never, never>>
     client: options.client,
   });
   try {
-    const data = await loadData(config, store.source, undefined, { nearMisses: store.nearMisses });
+    const data = await loadData(config, store.source, undefined, { nearMisses: store.nearMisses, sources: store.sources });
     const region = store.region?.value ?? s.region?.value;
     const settings: ConfigSettings = {
       USE_PARAMETER_STORE: s.useParameterStore,

@@ -11,6 +11,8 @@ export interface RenderDeps {
   readonly config: Config;
   /** Parameter Store, or in local dev mode the local values. */
   readonly source: ParameterSource;
+  /** The source of each of `sources:` that reads elsewhere (its own region, endpoint or role), by position; undefined: `source`. */
+  readonly sources?: readonly (ParameterSource | undefined)[] | undefined;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly signal?: AbortSignal | undefined;
@@ -42,7 +44,12 @@ export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
     const swept = await sweepLeftoverTemps(config.templates.map((t) => t.destination));
     if (swept > 0) log.info({ temps: swept }, `removed ${swept} temp file(s) an interrupted earlier run left beside the destinations`);
   }
-  const data = await loadData(config, deps.source, deps.signal, { nearMisses: deps.nearMisses });
+  const data = await loadData(config, deps.source, deps.signal, {
+    nearMisses: deps.nearMisses,
+    sources: deps.sources,
+    // Both origins, never the values: which source won is what a reader of `sources:` needs to see.
+    onOverride: ({ key, lower, upper }) => log.debug({ key, from: upper, over: lower }, `key ${key} from ${upper} overrides ${lower}`),
+  });
   deps.redactor.add(redactable(data));
   const s = config.settings;
   const meta = { env: s.env.value, prefix: s.prefix.value, path: s.path, region: s.region?.value, local: s.local.value };

@@ -11,6 +11,8 @@ export class WatchState {
   running = true;
   /** Fleet mode (`watch.share`): leading, following, or polling on its own and why; /readyz shows it. */
   share: { readonly mode: string; readonly reason?: string | undefined; readonly detail?: string | undefined } | undefined;
+  /** Sources with a fallback region: which site and region served each one's last read (`sources[3]` -> ...). */
+  readonly sourceSites = new Map<string, { readonly site: 'primary' | 'fallback'; readonly region: string }>();
   /** Updated whenever the loop does anything; a loop that stops ticking is not alive. */
   lastTick: number;
 

@@ -48,10 +48,11 @@ function readiness(deps: HealthDeps): [number, Record<string, unknown>] {
   // A refused check leaves the last good files in place: still ready, with the reason said.
   const check = state.checkFailure === undefined ? undefined : `${state.checkFailure}; keeping the last good files`;
   const share = state.share;
-  if (state.ready(now)) return [200, { status: 'ready', lastSuccess, parameters: state.parameters, reason: check, share }];
+  const sources = state.sourceSites.size > 0 ? Object.fromEntries(state.sourceSites) : undefined;
+  if (state.ready(now)) return [200, { status: 'ready', lastSuccess, parameters: state.parameters, reason: check, share, sources }];
   const stale = state.lastSuccessAt === undefined ? 'no good render yet' : `the last good refresh is older than max_stale (${deps.maxStaleMs} ms)`;
   const reason = check === undefined ? stale : `${stale}: ${check}`;
-  return [503, { status: 'not ready', reason, lastSuccess, lastError: state.lastErrorCode, share }];
+  return [503, { status: 'not ready', reason, lastSuccess, lastError: state.lastErrorCode, share, sources }];
 }
 
 /** A request with a body: no endpoint reads one (`POST /refresh` neither), and would otherwise wait for it or drain it. */

@@ -74,6 +74,12 @@ export async function createPromMetrics(): Promise<PromMetrics> {
     labelNames: ['mode', 'reason'],
     registers,
   });
+  const served = new client.Counter({
+    name: 'ssm_render_source_reads_total',
+    help: 'Reads of a source that has a fallback region, by the site and region that answered.',
+    labelNames: ['source', 'site', 'region'],
+    registers,
+  });
   for (const result of ['changed', 'unchanged', 'failed']) refreshes.inc({ result }, 0);
   const answers: readonly RefreshRequestResult[] = ['changed', 'unchanged', 'failed', 'accepted', 'stopped', 'unauthorized', 'forbidden'];
   for (const result of answers) refreshRequests.inc({ result }, 0);
@@ -105,6 +111,7 @@ export async function createPromMetrics(): Promise<PromMetrics> {
         shareMode.reset();
         shareMode.set({ mode, reason: reason ?? '' }, 1);
       },
+      sourceServed: (source, site, region) => served.inc({ source, site, region }),
     },
   };
 }

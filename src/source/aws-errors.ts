@@ -8,6 +8,7 @@ import {
   ParameterNotFoundError,
   ServiceError,
   ThrottledError,
+  isSsmRenderError,
   type SsmRenderError,
 } from '../errors';
 import type { Resolved } from '../config/settings';
@@ -79,6 +80,8 @@ export function fromAwsError(raw: unknown, ctx: AwsCallContext): SsmRenderError 
   const name = error.name ?? 'Error';
   const status = error.$metadata?.httpStatusCode;
   if (name === 'AbortError') return raw as Error;
+  // Already decided (the role's credential provider, `assume-role.ts`): kept as it is.
+  if (isSsmRenderError(raw)) return raw;
   if (name === 'CredentialsProviderError') {
     return new CredentialsError('AWS credentials not found', { hint: CREDENTIALS_HINT, cause: raw });
   }

@@ -4,13 +4,21 @@ export interface PolicyInput {
   readonly region: string;
   /** A 12-digit account id, or `*`. */
   readonly account: string;
-  /** `/ELASMETRICS/STAGING/` */
-  readonly path: string;
+  /** `/ELASMETRICS/STAGING/`; undefined when only named parameters are read (a role's `names:` source). */
+  readonly path: string | undefined;
   /** The config's named `parameters:` (selectors and Secrets Manager references allowed). */
   readonly parameters: readonly string[];
   readonly readWrite: boolean;
   /** A customer managed key; absent: any key, used only through Parameter Store (kms:ViaService). */
   readonly kmsKeyArn?: string | undefined;
+  /** More paths read (`sources:`), with the same rights as `path`. */
+  readonly extraPaths?: readonly string[] | undefined;
+  /** More regions every path and name is read in (a source's own region, its fallback). */
+  readonly extraRegions?: readonly string[] | undefined;
+  /** Where `readWrite` allows writes (`put`, `delete`: `/<prefix>/<env>/`); default: `path`. */
+  readonly writePath?: string | undefined;
+  /** The roles of `sources:` the caller assumes. */
+  readonly assumeRoles?: readonly string[] | undefined;
 }
 
 export interface PolicyStatement {
@@ -44,34 +52,43 @@ function secretArn(id: string, arn: (service: string, resource: string) => strin
  */
 export function buildPolicy(input: PolicyInput): PolicyDocument {
   const { partition, domain } = partitionOf(input.region);
-  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${input.region}:${input.account}:${resource}`;
-  const parameterArn = (name: string) => arn('ssm', `parameter/${name.replace(/^\/+/, '')}`);
-  const base = input.path.replace(/\/+$/, '');
+  const regions = [...new Set([input.region, ...(input.extraRegions ?? [])])];
+  const arnIn = (region: string) => (service: string, resource: string) => `arn:${partition}:${service}:${region}:${input.account}:${resource}`;
+  const parameterArnIn = (region: string) => (name: string) => arnIn(region)('ssm', `parameter/${name.replace(/^\/+/, '')}`);
+  const parameterArn = parameterArnIn(input.region);
+  const bases = [...(input.path === undefined ? [] : [input.path]), ...(input.extraPaths ?? [])].map((p) => p.replace(/\/+$/, ''));
   const names = input.parameters.map((n) => splitSelector(n).name);
-  const outside = names.filter((n) => !n.startsWith(`${base}/`));
+  const outside = names.filter((n) => !bases.some((base) => n.startsWith(`${base}/`)));
   const references = names.filter(isSecretsManagerReference).map((n) => n.slice(SECRETS_MANAGER_PREFIX.length));
-  const viaServices = [`ssm.${input.region}.${domain}`, ...(references.length > 0 ? [`secretsmanager.${input.region}.${domain}`] : [])];
-  const keys = [input.kmsKeyArn ?? arn('kms', 'key/*')];
+  const viaServices = regions.flatMap((r) => [`ssm.${r}.${domain}`, ...(references.length > 0 ? [`secretsmanager.${r}.${domain}`] : [])]);
+  const keys = input.kmsKeyArn !== undefined ? [input.kmsKeyArn] : regions.map((r) => arnIn(r)('kms', 'key/*'));
   const via = { StringEquals: { 'kms:ViaService': viaServices.length === 1 ? (viaServices[0] as string) : viaServices } };
 
-  const statements: PolicyStatement[] = [
-    {
+  const statements: PolicyStatement[] = [];
+  if (bases.length > 0 || names.length > 0) {
+    statements.push({
       Sid: 'ReadParameters',
       Effect: 'Allow',
       Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-      Resource: [...new Set([parameterArn(base), parameterArn(`${base}/*`), ...outside.map(parameterArn)])],
-    },
-  ];
-  if (references.length > 0) {
-    statements.push({
-      Sid: 'ReadReferencedSecrets',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue'],
-      Resource: [...new Set(references.map((id) => secretArn(id, arn)))],
+      Resource: [
+        ...new Set(
+          regions.flatMap((r) => [...bases.flatMap((base) => [parameterArnIn(r)(base), parameterArnIn(r)(`${base}/*`)]), ...outside.map(parameterArnIn(r))]),
+        ),
+      ],
     });
+    if (references.length > 0) {
+      statements.push({
+        Sid: 'ReadReferencedSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [...new Set(regions.flatMap((r) => references.map((id) => secretArn(id, arnIn(r)))))],
+      });
+    }
+    statements.push({ Sid: 'DecryptSecureStrings', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: keys, Condition: via });
   }
-  statements.push({ Sid: 'DecryptSecureStrings', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: keys, Condition: via });
-  if (input.readWrite) {
+  const writePath = input.writePath ?? input.path;
+  if (input.readWrite && writePath !== undefined) {
+    const base = writePath.replace(/\/+$/, '');
     statements.push({ Sid: 'WriteParameters', Effect: 'Allow', Action: ['ssm:PutParameter', 'ssm:DeleteParameter'], Resource: [parameterArn(`${base}/*`)] });
     if (input.kmsKeyArn !== undefined) {
       statements.push({
@@ -82,6 +99,9 @@ export function buildPolicy(input: PolicyInput): PolicyDocument {
         Condition: { StringEquals: { 'kms:ViaService': `ssm.${input.region}.${domain}` } },
       });
     }
+  }
+  if (input.assumeRoles !== undefined && input.assumeRoles.length > 0) {
+    statements.push({ Sid: 'AssumeSourceRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [...new Set(input.assumeRoles)] });
   }
   return { Version: '2012-10-17', Statement: statements };
 }

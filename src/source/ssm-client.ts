@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import { ConfigError } from '../errors';
 import { isThrottled } from '../retry/policy';
 import { sdkRetryConfig } from '../retry/sdk-strategy';
@@ -17,6 +17,8 @@ export interface SsmClientOptions {
   readonly longRunning?: boolean | undefined;
   /** Called for every throttled attempt, including those the SDK then retries. */
   readonly onThrottled?: (() => void) | undefined;
+  /** A source's role (`assume-role.ts`); undefined: the SDK's own credential chain. */
+  readonly credentials?: SSMClientConfig['credentials'] | undefined;
 }
 
 /** One call's failed attempts, as the deserializer saw them. */
@@ -54,6 +56,7 @@ export async function createSsmClient(options: SsmClientOptions): Promise<SSMCli
   const client = new SSMClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...sdkRetryConfig(options.longRunning ? 'long-running' : 'one-shot'),
     requestHandler: {
       connectionTimeout: Math.min(options.requestTimeoutMs, 5_000),

@@ -156,3 +156,58 @@ describe('iam-policy', () => {
     );
   });
 });
+
+describe('iam-policy with `sources:`', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/ssm-render-reader';
+  const layered = () =>
+    dir.write(
+      'ssm-render.yaml',
+      [
+        'sources:',
+        '  - path: /ELASMETRICS/COMMON/',
+        '  - path: "/ELASMETRICS/{env}/"',
+        '  - names: { CA: /shared/tls/ca }',
+        '  - path: /SECURITY/{env}/',
+        `    role_arn: ${ROLE}`,
+        '    region: eu-central-1',
+        '    fallback_region: eu-north-1',
+        '',
+      ].join('\n'),
+    );
+
+  it("gives the caller every path and name it reads itself, and sts:AssumeRole on each source's role", async () => {
+    layered();
+    const { doc } = await policy();
+    expect(sid(doc, 'ReadParameters')?.Resource).toEqual([
+      'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/COMMON',
+      'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/COMMON/*',
+      'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING',
+      'arn:aws:ssm:eu-west-1:*:parameter/ELASMETRICS/STAGING/*',
+      'arn:aws:ssm:eu-west-1:*:parameter/shared/tls/ca',
+    ]);
+    expect(sid(doc, 'AssumeSourceRoles')).toEqual({ Sid: 'AssumeSourceRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [ROLE] });
+    expect(JSON.stringify(doc)).not.toContain('SECURITY');
+  });
+
+  it('--for-role prints what that role needs: its sources, in their region and fallback region, and no AssumeRole', async () => {
+    layered();
+    const { doc } = await policy(['--for-role', ROLE]);
+    expect(sid(doc, 'ReadParameters')?.Resource).toEqual([
+      'arn:aws:ssm:eu-central-1:*:parameter/SECURITY/STAGING',
+      'arn:aws:ssm:eu-central-1:*:parameter/SECURITY/STAGING/*',
+      'arn:aws:ssm:eu-north-1:*:parameter/SECURITY/STAGING',
+      'arn:aws:ssm:eu-north-1:*:parameter/SECURITY/STAGING/*',
+    ]);
+    expect(sid(doc, 'DecryptSecureStrings')?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': ['ssm.eu-central-1.amazonaws.com', 'ssm.eu-north-1.amazonaws.com'] },
+    });
+    expect(sid(doc, 'AssumeSourceRoles')).toBeUndefined();
+  });
+
+  it('--for-role naming no source role is a usage error listing the roles', async () => {
+    layered();
+    const result = await runCli(['iam-policy', '--for-role', 'arn:aws:iam::111111111111:role/other'], { cwd: dir.dir, env: env() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`the roles in \`sources:\` are ${ROLE}`);
+  });
+});

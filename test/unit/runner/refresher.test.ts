@@ -222,3 +222,74 @@ describe('Refresher in local dev mode (the local source)', () => {
     expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("color='green'\nhost='localhost'\n");
   });
 });
+
+describe('Refresher over `sources:`', () => {
+  async function layered(common: Map<string, Parameter>, security: Map<string, Parameter>) {
+    s.write(
+      'ssm-render.yaml',
+      'prefix: /P\nenv: E\nsources:\n  - path: /C/\n  - path: /S/\n    key_prefix: SEC\n    region: eu-central-1\ntemplates:\n  - format: dotenv\n    destination: out/app.env\n',
+    );
+    const config = resolveConfig({ flags: {}, env: { AWS_REGION: 'eu-west-1' }, cwd: s.dir });
+    const log = await createLogger({ level: 'silent', format: 'json', redactor: new Redactor() });
+    const main = memorySource(common);
+    const other = memorySource(security);
+    const refresher = new Refresher({ config, source: main.source, sources: [undefined, other.source], log, redactor: new Redactor() });
+    return { refresher, main, other };
+  }
+
+  it('reads each source from its own connection, checks each one by versions, and renders when any changed', async () => {
+    const common = new Map<string, Parameter>();
+    const security = new Map<string, Parameter>();
+    put(common, '/C/A', 'a1');
+    put(security, '/S/A', 's1');
+    const { refresher, main, other } = await layered(common, security);
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nSEC_A='s1'\n");
+    main.asked.length = 0;
+    other.asked.length = 0;
+    expect((await refresher.refresh()).kind).toBe('unchanged');
+    // Each source checks its own known names by name between listings (watch.discovery_interval).
+    expect([main.asked, other.asked]).toEqual([[{ op: 'byNames', decrypt: false, names: ['/C/A'] }], [{ op: 'byNames', decrypt: false, names: ['/S/A'] }]]);
+    put(security, '/S/A', 's2');
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nSEC_A='s2'\n");
+  });
+
+  it('counts the refreshes since each source was listed on its own: a source that relisted (a name deleted) does not delay the others', async () => {
+    const common = new Map<string, Parameter>();
+    const security = new Map<string, Parameter>();
+    put(common, '/C/A', 'a1');
+    put(security, '/S/A', 's1');
+    put(security, '/S/B', 'b1');
+    const { refresher, main, other } = await layered(common, security);
+    await refresher.refresh();
+    for (let i = 0; i < 4; i++) await refresher.refresh();
+    security.delete('/S/B');
+    main.asked.length = 0;
+    other.asked.length = 0;
+    for (let i = 0; i < 6; i++) await refresher.refresh();
+    // The 10th refresh after the first lists /C/; /S/ was listed at its deletion (the 5th), and not since.
+    expect(main.asked.filter((a) => a.op === 'byPath')).toHaveLength(1);
+    expect(other.asked.filter((a) => a.op === 'byPath')).toHaveLength(1);
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nSEC_A='s1'\n");
+  });
+
+  it('renders nothing while one source fails, keeps the last good files, and renders the complete set once it answers', async () => {
+    const common = new Map<string, Parameter>();
+    const security = new Map<string, Parameter>();
+    put(common, '/C/A', 'a1');
+    put(security, '/S/A', 's1');
+    const { refresher, other } = await layered(common, security);
+    await refresher.refresh();
+    put(common, '/C/A', 'a2');
+    const original = other.source.byNames;
+    other.source.byNames = async () => {
+      throw new Error('region down');
+    };
+    await expect(refresher.refresh()).rejects.toThrow('region down');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a1'\nSEC_A='s1'\n");
+    other.source.byNames = original;
+    expect((await refresher.refresh()).kind).toBe('rendered');
+    expect(readFileSync(s.path('out/app.env'), 'utf8')).toBe("A='a2'\nSEC_A='s1'\n");
+  });
+});
