@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCKERFILE, envFromImage, IMAGE, IMAGE_USER, layOutImage, run, sandbox, tool, type Mount, type User } from '../support/pod-sandbox';
 import { repoPath } from '../unit/deploy/support/repo';
+import { node22Path } from '../support/run-cli';
 
 // The image's compile cache, without a Docker engine: its file system laid out from the Dockerfile,
 // the Dockerfile's own RUN line run by Node 22 (the image's node, here `npx -y node@22`) as the
@@ -25,7 +25,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ssm-render-cache-'));
   chmodSync(work, 0o755);
   // npx keeps it under the home directory, which the sandboxed uids cannot enter: link it out.
-  const npxNode = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 }).trim();
+  const npxNode = node22Path();
   node22 = join(work, 'node');
   try {
     linkSync(npxNode, node22);

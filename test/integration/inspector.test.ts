@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, msg, startCli, type LiveCli } from '../support/cli-process';
 import { accepts, listeningPorts } from '../support/listening';
 import { awsEnv, CANARY, guideHooks, type Scratch } from '../support/toolkit';
+import { node22Path } from '../support/run-cli';
 import type { FakeSsm } from '../support/fake-ssm';
 
 // SIGUSR1 opens Node's inspector on 127.0.0.1:9229 (code execution for whoever can connect) unless
@@ -18,7 +19,7 @@ guideHooks((f, d) => {
   dir = d;
 });
 beforeAll(() => {
-  node22 = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 }).trim();
+  node22 = node22Path();
 }, 180_000);
 afterEach(async () => {
   for (const cli of running) {

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { msg, startCli, type LiveCli } from '../support/cli-process';
 import type { FakeSsm } from '../support/fake-ssm';
-import { runCli } from '../support/run-cli';
+import { node22Path, runCli } from '../support/run-cli';
 import { awsEnv, CANARY, guideHooks, type Scratch } from '../support/toolkit';
 
 // `watch` lives for weeks: on a node that can replace a process in place (22.15 and later), it
@@ -17,7 +16,7 @@ guideHooks((f, d) => {
   dir = d;
 });
 beforeAll(() => {
-  node22 = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 }).trim();
+  node22 = node22Path();
 }, 180_000);
 afterEach(async () => {
   for (const cli of running) {

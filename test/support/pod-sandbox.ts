@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { parseLogs, type CliResult } from './run-cli';
+import { node22Path, parseLogs, type CliResult } from './run-cli';
 import { imageFiles, imageSpec, parseDockerfile } from '../unit/deploy/support/dockerfile';
 import type { ContainerView, PodView } from '../unit/deploy/support/kubernetes-checks';
 import { list, obj, readRepoFile, repoPath } from '../unit/deploy/support/repo';
@@ -120,7 +120,7 @@ let node22: string | undefined;
  */
 export function imageNode(): string {
   if (node22) return node22;
-  const npxNode = execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 }).trim();
+  const npxNode = node22Path();
   const dir = mkdtempSync(join(tmpdir(), 'ssm-render-node22-'));
   chmodSync(dir, 0o755);
   const node = join(dir, 'node');

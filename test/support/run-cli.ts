@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,4 +86,11 @@ export function runCli(args: readonly string[], options: RunOptions): Promise<Cl
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+let node22: string | undefined;
+/** The path of a Node 22 binary (the image's major), from `npx -y node@22`; fetched once a test process. */
+export function node22Path(): string {
+  node22 ??= execFileSync('npx', ['-y', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 120_000 }).trim();
+  return node22;
 }
