@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, CLI, measure, sleep, startFake } from './lib/proc.mjs';
 import { calls, int, median, medianCalls, mib, ms, ratio, table } from './lib/stats.mjs';
-import { PATH, writeJob } from './lib/workload.mjs';
+import { HALVES, PATH, writeJob } from './lib/workload.mjs';
 
 const JQ = `.Parameters[] | "\\(.Name | ltrimstr("${PATH}") | gsub("/"; "_"))=\\(.Value)"`;
 const BUCKET = { perSecond: 40, burst: 40 };
@@ -14,9 +14,13 @@ const RENDER = 'ssm-render render';
 const DEFAULT_GROUPS = [
   [10, 0],
   [100, 0],
+  [200, 0],
   [1_000, 0],
   [100, 20],
 ];
+/** The size whose group also renders its parameters as two `sources:` of N/2 (issue 22's row). */
+const LAYERED_N = 200;
+const LAYERED = `${RENDER}, two sources of N/2`;
 const LARGE_GROUPS = [
   [1_000, 20],
   [10_000, 0],
@@ -39,6 +43,7 @@ function contenders(job, url, bundles, rts, latencyMs) {
       ...(latencyMs === 0 ? [{ rt: rt.name, env: rt.env, name: 'ssm-render version', argv: node(CLI, 'version') }] : []),
       { rt: rt.name, env: rt.env, name: 'SDK script, bundled', argv: node(bundles.naive, PATH, join(job.dir, 'out-sdk/app.env')), out: 'out-sdk' },
       { rt: rt.name, env: rt.env, name: RENDER, argv: node(CLI, 'render', '--config', job.config), out: 'out' },
+      ...(job.layeredConfig ? [{ rt: rt.name, env: rt.env, name: LAYERED, argv: node(CLI, 'render', '--config', job.layeredConfig), out: 'out-layered' }] : []),
     ];
   });
   const aws = `/usr/bin/aws ssm get-parameters-by-path --path ${PATH} --recursive --with-decryption --endpoint-url ${url} --output json | jq -r '${JQ}' > out-aws/app.env`;
@@ -52,13 +57,14 @@ function checkOutput(tool, job) {
       .split('\n')
       .filter(Boolean).length;
   if (lines('app.env') !== job.params.length) throw new Error(`${tool.name} (${tool.rt}) wrote ${lines('app.env')} lines, expected ${job.params.length}`);
-  if (tool.name === RENDER) for (const f of ['app.yaml', 'app.sh']) if (!lines(f)) throw new Error(`${tool.name} (${tool.rt}) left ${f} empty`);
+  if (tool.name === RENDER || tool.name === LAYERED)
+    for (const f of ['app.yaml', 'app.sh']) if (!lines(f)) throw new Error(`${tool.name} (${tool.rt}) left ${f} empty`);
 }
 
 async function runOnce(tool, job, fake, env, bucket) {
   if (tool.out) {
     rmSync(join(job.dir, tool.out), { recursive: true, force: true });
-    if (tool.out !== 'out') mkdirSync(join(job.dir, tool.out)); // ssm-render makes its own
+    if (tool.name !== RENDER && tool.name !== LAYERED) mkdirSync(join(job.dir, tool.out)); // ssm-render makes its own
   }
   await fake.reset();
   const m = await measure(tool.argv, { env: { ...env, ...tool.env }, cwd: job.dir });
@@ -73,7 +79,7 @@ async function runOnce(tool, job, fake, env, bucket) {
 export async function cold({ bundles, scratch, runs, large, sizes, rts, log }) {
   const groups = [];
   for (const [n, latencyMs] of [...DEFAULT_GROUPS, ...(large ? LARGE_GROUPS : [])].filter(([n]) => !sizes || sizes.includes(n))) {
-    const job = writeJob(join(scratch, `cold-${n}`), { n });
+    const job = writeJob(join(scratch, `cold-${n}`), { n, layered: n === LAYERED_N && latencyMs === 0 });
     const bucket = latencyMs > 0 ? BUCKET : undefined;
     const fake = await startFake(bundles.fake, { seed: job.seed, latencyMs, rateLimit: bucket, env: cleanEnv(scratch) });
     try {
@@ -155,6 +161,15 @@ function report(groups) {
         [`cold ${at} ${rt}: render / floor`]: me.wallMs / floor.wallMs,
         [`cold ${at} ${rt}: render / SDK script`]: me.wallMs / sdk.wallMs,
       });
+      const layered = find(LAYERED);
+      if (layered) {
+        Object.assign(figures, { [`cold ${at} ${rt}: two sources of N/2 / one path of N, wall`]: layered.wallMs / me.wallMs });
+        checks.push({
+          check: `cold ${at} ${rt}: two sources of N/2 make the calls and decryptions of one path of N`,
+          figure: `${calls(layered.calls)}; ${int(layered.decryptions)} decryptions; wall ${ratio(layered.wallMs, me.wallMs)} one path's`,
+          ok: calls(layered.calls) === calls(me.calls) && layered.decryptions === me.decryptions,
+        });
+      }
       if (g.latencyMs === 0) {
         const want = Math.ceil(g.n / 10);
         checks.push({
@@ -174,6 +189,8 @@ function report(groups) {
     '  bundled with esbuild as the product is.',
     `- awscli: \`aws ssm get-parameters-by-path --path ${PATH} --recursive --with-decryption --output json | jq -r ... > app.env\`.`,
     '- floor: `node -e 0`; at 0 ms also `ssm-render version` (load the bundle, parse the command line, print).',
+    `- at N = ${LAYERED_N}, also \`${LAYERED}\`: the same parameters split in two halves under ${HALVES.join(' and ')}, read`,
+    '  as two `sources:` (layered sources) into the same three files.',
     '- `--large` adds N = 1,000 at 20 ms and N = 10,000 at 0 and 20 ms.',
     '',
     "Runtimes: `host` is this machine's node; `+ cache` sets NODE_COMPILE_CACHE to a directory of its own, where the warm-up",

@@ -36,17 +36,34 @@ export {{raw @key}}={{this}}
 {{/each}}
 `;
 
+/** Where `layered` puts the two halves of the parameters: two paths beside PATH. */
+export const HALVES = ['/BENCH/COMMON/', '/BENCH/SHARED/'];
+
 /**
  * The job in `dir`: seed.json for the fake, and ssm-render.yaml with `watch` (YAML text) and three
- * destinations under out/ (.env, YAML, the template), or only the .env with `envOnly`.
+ * destinations under out/ (.env, YAML, the template), or only the .env with `envOnly`. With
+ * `layered`, the store also holds the same parameters split in two halves under HALVES, and
+ * ssm-render-layered.yaml reads them as two `sources:` into out-layered/ (the same keys and files).
  */
-export function writeJob(dir, { n, watch = '', envOnly = false }) {
+export function writeJob(dir, { n, watch = '', envOnly = false, layered = false }) {
   const params = parameters(n);
+  const halves = layered ? params.map((p, i) => ({ ...p, name: p.name.replace(PATH, HALVES[i < n / 2 ? 0 : 1]) })) : [];
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'seed.json'), JSON.stringify(params));
+  writeFileSync(join(dir, 'seed.json'), JSON.stringify([...params, ...halves]));
   writeFileSync(join(dir, 'app.sh.hbs'), TEMPLATE);
-  const more = envOnly ? '' : '  - format: yaml\n    destination: out/app.yaml\n  - source: app.sh.hbs\n    destination: out/app.sh\n';
-  const config = `prefix: /BENCH\nenv: PROD\nregion: eu-west-1\n${watch}templates:\n  - format: dotenv\n    destination: out/app.env\n${more}`;
-  writeFileSync(join(dir, 'ssm-render.yaml'), config);
-  return { dir, params, seed: join(dir, 'seed.json'), config: join(dir, 'ssm-render.yaml'), out: join(dir, 'out') };
+  const templates = (out) =>
+    `templates:\n  - format: dotenv\n    destination: ${out}/app.env\n` +
+    (envOnly ? '' : `  - format: yaml\n    destination: ${out}/app.yaml\n  - source: app.sh.hbs\n    destination: ${out}/app.sh\n`);
+  const head = `prefix: /BENCH\nenv: PROD\nregion: eu-west-1\n${watch}`;
+  writeFileSync(join(dir, 'ssm-render.yaml'), `${head}${templates('out')}`);
+  const sources = `sources:\n${HALVES.map((h) => `  - path: ${h}\n`).join('')}`;
+  if (layered) writeFileSync(join(dir, 'ssm-render-layered.yaml'), `${head}${sources}${templates('out-layered')}`);
+  return {
+    dir,
+    params,
+    seed: join(dir, 'seed.json'),
+    config: join(dir, 'ssm-render.yaml'),
+    layeredConfig: layered ? join(dir, 'ssm-render-layered.yaml') : undefined,
+    out: join(dir, 'out'),
+  };
 }
