@@ -12,7 +12,7 @@ import { obj, readRepoFile, yamlDocuments, type Json } from './support/repo';
 // two patterns need (support/kubernetes-checks.ts). The init pattern runs for real in
 // test/integration/pod.test.ts.
 const DIR = 'examples/kubernetes';
-const OVERLAYS = ['examples/kubernetes/init-container', 'examples/kubernetes/sidecar', 'examples/kubernetes/fleet'];
+const OVERLAYS = ['examples/kubernetes/init-container', 'examples/kubernetes/sidecar', 'examples/kubernetes/fleet', 'examples/kubernetes/tls-files'];
 const WORKDIR = imageSpec(parseDockerfile(readRepoFile('Dockerfile'))).workdir ?? '';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -43,6 +43,8 @@ describe('Kubernetes examples', () => {
       'Deployment examples/kubernetes/init-container/deployment.yaml',
       'ConfigMap examples/kubernetes/sidecar/configmap.yaml',
       'Deployment examples/kubernetes/sidecar/deployment.yaml',
+      'ConfigMap examples/kubernetes/tls-files/configmap.yaml',
+      'Deployment examples/kubernetes/tls-files/deployment.yaml',
     ]);
     expect(all.flatMap(schemaProblems)).toEqual([]);
     expect(unknownFieldProblems(all)).toEqual([]);
