@@ -2,7 +2,8 @@
 // drives the built CLI (dist/ssm-render.js) as real processes against the fake Parameter Store.
 // Flags: --only cold,watch,soak,fleet (default cold,watch, plus the opt-in parts asked for),
 // --runs N (5), --n 100,1000 (the cold render's sizes, all by default), --image (Node 22 as the image runs it), --large (N = 10,000), --soak, --cycles N
-// (refreshes in the soak, 1,000; implies --soak), --fleet, --fleet-size N (30), --out FILE (the
+// (refreshes in the soak, 1,000; implies --soak), --fleet, --fleet-size N (30), --fleet-scenarios
+// defaults,beacon (some of fleet.mjs's SCENARIOS by name; all by default), --out FILE (the
 // report; what follows HAND_WRITTEN in FILE is kept), --json FILE (the figures), --compare FILE (an
 // earlier --json: figures before and after).
 import { execFileSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cold } from './cold.mjs';
-import { fleet } from './fleet.mjs';
+import { fleet, SCENARIOS } from './fleet.mjs';
 import { bundle, ROOT, runtimes } from './lib/proc.mjs';
 import { ms, table } from './lib/stats.mjs';
 import { soak, watch } from './watch.mjs';
@@ -28,6 +29,7 @@ const { values: flags } = parseArgs({
     cycles: { type: 'string' },
     fleet: { type: 'boolean', default: false },
     'fleet-size': { type: 'string', default: '30' },
+    'fleet-scenarios': { type: 'string' },
     out: { type: 'string' },
     json: { type: 'string' },
     compare: { type: 'string' },
@@ -62,7 +64,10 @@ const opts = {
   large: flags.large,
   cycles: count('cycles', flags.cycles ?? '1000', 100),
   fleetSize: count('fleet-size', flags['fleet-size'], 1),
+  fleetScenarios: flags['fleet-scenarios']?.split(',').map((s) => s.trim()),
 };
+for (const s of opts.fleetScenarios ?? [])
+  if (!SCENARIOS.some((x) => x.name === s)) usage(`Expected --fleet-scenarios to list some of ${SCENARIOS.map((x) => x.name).join(', ')}, got \`${s}\``);
 
 const t0 = Date.now();
 const loadBefore = loadavg()[0].toFixed(2);

@@ -1,6 +1,6 @@
 // Processes the bench runs and how it measures them: whole short-lived commands through wait4
-// (rusage.py), long-lived ones through /proc and their own log lines, the fake Parameter Store as its
-// own process, and the runtimes (node, flags, environment) each command runs under.
+// (rusage.py), long-lived ones through /proc and their own log lines, the fake Parameter Store and the
+// fake Kubernetes API each as its own process, and the runtimes (node, flags, environment) each command runs under.
 /* global fetch */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,9 +15,14 @@ export const CLI = join(ROOT, 'dist/ssm-render.js');
 const RUSAGE = fileURLToPath(new URL('./rusage.py', import.meta.url));
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The fake Parameter Store (the one tests use) and the naive scripts, bundled as the product is. */
+/** The fakes (Parameter Store, Kubernetes API: the ones tests use) and the naive scripts, bundled as the product is. */
 export async function bundle(outdir) {
-  const entries = { fake: 'test/support/fake-ssm/main.ts', naive: 'bench/naive-sdk.mjs', naiveWatch: 'bench/naive-sdk-watch.mjs' };
+  const entries = {
+    fake: 'test/support/fake-ssm/main.ts',
+    fakeKube: 'test/support/fake-kube/main.ts',
+    naive: 'bench/naive-sdk.mjs',
+    naiveWatch: 'bench/naive-sdk-watch.mjs',
+  };
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: ROOT };
   const out = Object.fromEntries(Object.keys(entries).map((name) => [name, join(outdir, `${name}.cjs`)]));
   await Promise.all(Object.entries(entries).map(([name, entry]) => build({ ...common, entryPoints: [entry], outfile: out[name] })));
@@ -149,6 +154,20 @@ export async function startFake(bundled, { seed, latencyMs = 0, rateLimit, env }
     put: (name, value, type) => control('put', { name, value, type }),
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * The fake Kubernetes API as its own process on 127.0.0.1 (http), with `namespace` and the ConfigMap
+ * `configmap` (empty); `kubeconfig` is where it writes the kubeconfig a pod's KUBECONFIG names.
+ */
+export async function startFakeKube(bundled, { kubeconfig, namespace, configmap, env }) {
+  const child = spawn(process.execPath, [bundled, '--kubeconfig', kubeconfig, '--namespace', namespace, '--configmap', configmap], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [first] = await Promise.race([once(createInterface({ input: child.stdout }), 'line'), once(child, 'exit').then(() => [])]);
+  if (!first) throw new Error('the fake Kubernetes API did not start');
+  return { ...JSON.parse(first), stop: () => stopChild(child) };
 }
 
 async function stopChild(child) {
