@@ -87,12 +87,16 @@ export interface PreparedTemplate {
 
 /**
  * Read and compile every template file. Runs before the fetch, so a template that cannot be read
- * or compiled fails the run before any API call; every one that fails is listed.
+ * or compiled fails the run before any API call; every one that fails is listed. Between templates
+ * it yields to the event loop and honours `signal`, as `renderAll` does: compiling large templates
+ * must not hold up a stop request.
  */
-export function prepareTemplates(templates: readonly TemplateConfig[]): PreparedTemplate[] {
+export async function prepareTemplates(templates: readonly TemplateConfig[], signal?: AbortSignal): Promise<PreparedTemplate[]> {
   const prepared: PreparedTemplate[] = [];
   const errors: SsmRenderError[] = [];
   for (const t of templates) {
+    if (templates.length > 1) await turn();
+    signal?.throwIfAborted();
     try {
       const compiled = t.format === undefined ? compileTemplate(readTemplate(t), t.source as string, t.escape, escaperFor(t.escape, t.dialect)) : undefined;
       prepared.push({ config: t, compiled });

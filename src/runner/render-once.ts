@@ -39,7 +39,7 @@ export function redactable(data: DataSet): Array<{ value: string; secure: boolea
  */
 export async function renderOnce(deps: RenderDeps): Promise<RenderOutcome> {
   const { config, log } = deps;
-  const templates = prepareTemplates(config.templates);
+  const templates = await prepareTemplates(config.templates, deps.signal);
   if (!deps.dryRun) {
     const swept = await sweepLeftoverTemps(config.templates.map((t) => t.destination));
     if (swept > 0) log.info({ temps: swept }, `removed ${swept} temp file(s) an interrupted earlier run left beside the destinations`);

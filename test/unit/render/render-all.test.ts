@@ -32,9 +32,19 @@ function template(text: string, destination: string): TemplateConfig {
 const data = (values: Record<string, unknown>) => buildDataSet([valuesLayer(values as never)]);
 const text = (files: { content: Buffer }[], i: number) => files[i]?.content.toString('utf8');
 
+describe('prepareTemplates', () => {
+  it('yields between templates and stops there when asked to, before compiling the next', async () => {
+    const stop = new AbortController();
+    const compiling = prepareTemplates([template('{{A}}', 'one.txt'), template('{{A', 'broken.txt')], stop.signal);
+    stop.abort(new Error('stopping'));
+    // Stopped before the second template: its syntax error is never reached.
+    await expect(compiling).rejects.toThrow('stopping');
+  });
+});
+
 describe('renderAll', () => {
   it('gives each nested format and the templates the keys they ask for, from one render', async () => {
-    const templates = prepareTemplates([
+    const templates = await prepareTemplates([
       format('yaml', 'all.yaml'),
       template('{{A.X}} {{B}}', 'a.txt'),
       format('yaml', 'a.yaml', ['A']),
@@ -48,7 +58,7 @@ describe('renderAll', () => {
   });
 
   it('fails every destination that reads the key tree when two keys conflict, and renders nothing', async () => {
-    const templates = prepareTemplates([format('dotenv', 'app.env'), format('yaml', 'all.yaml'), template('{{B}}', 'b.txt'), format('json', 'all.json')]);
+    const templates = await prepareTemplates([format('dotenv', 'app.env'), format('yaml', 'all.yaml'), template('{{B}}', 'b.txt'), format('json', 'all.json')]);
     const conflicting = buildDataSet([valuesLayer({ A: 'a', B: 'b' }), [{ key: 'A/X', value: 'x', type: 'String', layer: 'defaults', origin: 'test' }]]);
     const failure = await renderAll(templates, conflicting, meta).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AggregateRenderError);
