@@ -32,7 +32,7 @@ export interface BeaconDeps {
   readonly onStatus?: ((status: BeaconStatus) => void) | undefined;
 }
 
-/** How long stop() waits for the loops and the release: under the CLI's stop deadline (900 ms). */
+/** How long stop() waits for the loops and the release: it must end before the CLI's stop deadline (STOP_DEADLINE_MS in cli/loop.ts) ends the process. */
 const STOP_WAIT_MS = 500;
 
 function faultOf(error: unknown, what: string): { reason: FallbackReason; detail: string } {
